@@ -1,0 +1,32 @@
+# The two commands: `make run` and `make test`. Everything else is set up by them.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+PORT    ?= 8501
+
+.PHONY: run test bench setup deps browser
+
+run: deps
+	$(BIN)/python -m qingxi setup
+	$(BIN)/streamlit run app.py --server.address=localhost --server.port=$(PORT)
+
+test: deps browser
+	$(BIN)/python -m pytest
+
+bench: deps
+	$(BIN)/python -m bench
+
+deps: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Debian's Chromium and a CJK font for the browser tests (never a browser download).
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk'; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	else echo "NOTICE: Chromium or a CJK font is missing and cannot be installed here: browser tests will be skipped (and fail under CI=true)."; fi

@@ -1,0 +1,39 @@
+"""Qingxi Guardian (清溪守护): settings, language, who the user is, and the pages they may open."""
+import streamlit as st
+
+from pages import home, river_map
+from qingxi.i18n import pick_language
+from qingxi.settings import LANGUAGES, current as settings
+from ui import t
+
+st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
+
+language = pick_language(st.query_params.get("lang"), st.session_state.get("lang"),
+                         st.context.locale, settings().default_language)
+st.session_state["lang"] = language
+st.query_params["lang"] = language
+
+
+def switch_language() -> None:
+    st.session_state["lang"] = st.session_state["language_switch"]
+    st.query_params["lang"] = st.session_state["language_switch"]
+
+
+with st.sidebar:
+    st.segmented_control(
+        t("nav.language"), LANGUAGES, default=language, key="language_switch", on_change=switch_language,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
+
+role = "public"  # accounts and roles arrive with the staff issue
+
+
+def pages_for(role: str) -> list:
+    public = [
+        st.Page(home.render, title=t("nav.home"), icon="🏞️", url_path="home", default=True),
+        st.Page(river_map.render, title=t("nav.map"), icon="🗺️", url_path="map"),
+    ]
+    return public
+
+
+st.navigation(pages_for(role)).run()

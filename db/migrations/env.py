@@ -1,0 +1,28 @@
+"""Alembic environment: runs on the engine the app uses (db.migrate passes it in)."""
+from alembic import context
+
+from db.engine import make_engine
+from db.models import Base
+from qingxi import settings
+
+config = context.config
+connection = config.attributes.get("connection")
+
+
+def run(conn) -> None:
+    context.configure(
+        connection=conn,
+        target_metadata=Base.metadata,
+        render_as_batch=conn.dialect.name == "sqlite",  # SQLite cannot ALTER most things in place
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    run(connection)
+else:
+    url = config.get_main_option("sqlalchemy.url") or settings.current().database_url
+    with make_engine(url).connect() as conn:
+        run(conn)

@@ -1,0 +1,147 @@
+"""Typed SQLAlchemy models. The schema itself is created only by the alembic migrations."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class RiverVersion(Base):
+    """One version of the river geometry; reports remember which version located them."""
+
+    __tablename__ = "river_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(500))
+    reach_length_m: Mapped[float] = mapped_column(Float)
+    lines: Mapped[list[RiverLine]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="RiverLine.id"
+    )
+
+
+class RiverLine(Base):
+    __tablename__ = "river_lines"
+    __table_args__ = (CheckConstraint("role IN ('upstream','reach','tidal')", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("river_versions.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False)
+    coordinates: Mapped[str] = mapped_column(Text)  # JSON [[lon, lat], ...], WGS84
+    version: Mapped[RiverVersion] = relationship(back_populates="lines")
+
+
+class Village(Base):
+    __tablename__ = "villages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    approximate: Mapped[bool] = mapped_column(Boolean, default=True)
+    riverside: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[str] = mapped_column(String(20), default="")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint("visibility IN ('staff','anonymous','public')", name="visibility"),
+        CheckConstraint("bank IN ('left','right','on')", name="bank"),
+        CheckConstraint("supporters >= 0", name="supporters"),
+        Index("ix_reports_state_created", "state", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    size: Mapped[str | None] = mapped_column(String(16))
+    cleaned_by_reporter: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    location_source: Mapped[str] = mapped_column(String(16))  # gps / browser / map / village
+    river_version_id: Mapped[int | None] = mapped_column(ForeignKey("river_versions.id"))
+    river_km: Mapped[float | None] = mapped_column(Float, index=True)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    bank: Mapped[str | None] = mapped_column(String(8))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
+    off_river: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_name: Mapped[str | None] = mapped_column(String(100))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    visibility: Mapped[str] = mapped_column(String(16), default="staff")
+    state: Mapped[str] = mapped_column(String(24), default="submitted")
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    supporters: Mapped[int] = mapped_column(Integer, default=0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Response-clock milestones are stored when they happen, never recomputed from the history.
+    signed_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None]
+    called_back_at: Mapped[datetime | None]
+    on_site_at: Mapped[datetime | None]
+    fixed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    village: Mapped[Village | None] = relationship()
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Photo.id"
+    )
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    __table_args__ = (CheckConstraint("kind IN ('report','after','observation')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="report")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the bytes the person sent
+    public_name: Mapped[str] = mapped_column(String(80))  # content-addressed, metadata-free copy
+    thumb_name: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None]
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    report: Mapped[Report] = relationship(back_populates="photos")
+
+
+class StatusChange(Base):
+    """Every state change, with who, when and why; public entries form the reporter's timeline."""
+
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    report: Mapped[Report] = relationship(back_populates="history")

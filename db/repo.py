@@ -1,0 +1,91 @@
+"""Every query the app runs lives here: the rest of the code never writes SQL."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Report, RiverLine, RiverVersion, Village
+
+
+def current_river(session: Session) -> RiverVersion | None:
+    return session.scalars(select(RiverVersion).order_by(RiverVersion.id.desc()).limit(1)).first()
+
+
+def add_river_version(session: Session, source: str, length_m: float,
+                      lines: Iterable[tuple[str, str, bool, Sequence[Sequence[float]]]]) -> RiverVersion:
+    version = RiverVersion(source=source, reach_length_m=length_m)
+    version.lines = [
+        RiverLine(role=role, name=name, schematic=schematic, coordinates=json.dumps(list(map(list, coords))))
+        for role, name, schematic, coords in lines
+    ]
+    session.add(version)
+    session.flush()
+    return version
+
+
+def line_coordinates(line: RiverLine) -> list[list[float]]:
+    return json.loads(line.coordinates)
+
+
+def villages(session: Session) -> list[Village]:
+    return list(session.scalars(select(Village).order_by(Village.code)))
+
+
+def village_ids(session: Session) -> dict[str, int]:
+    return {code: id_ for code, id_ in session.execute(select(Village.code, Village.id))}
+
+
+def upsert_villages(session: Session, rows: Iterable[dict]) -> tuple[int, int]:
+    """Insert or update villages by official code; returns (added, updated)."""
+    existing = {v.code: v for v in villages(session)}
+    added = updated = 0
+    for row in rows:
+        village = existing.get(row["code"])
+        if village is None:
+            session.add(Village(**row))
+            added += 1
+        else:
+            for key, value in row.items():
+                setattr(village, key, value)
+            updated += 1
+    session.flush()
+    return added, updated
+
+
+def set_riverside(session: Session, code: str, riverside: bool) -> None:
+    session.execute(update(Village).where(Village.code == code).values(riverside=riverside))
+
+
+def report_locations(session: Session) -> list[tuple[int, float, float]]:
+    return [tuple(row) for row in session.execute(select(Report.id, Report.lon, Report.lat))]
+
+
+def relocate_reports(session: Session, rows: list[dict]) -> None:
+    """Bulk update of river km, distance, bank, village and flag (rows carry `id`)."""
+    if rows:
+        session.execute(update(Report), rows)
+
+
+def count_reports(session: Session, states: Sequence[str], *, since_field: str | None = None,
+                  since: datetime | None = None) -> int:
+    query = select(func.count()).select_from(Report).where(Report.state.in_(states), Report.hidden.is_(False))
+    if since_field:
+        query = query.where(getattr(Report, since_field) >= since)
+    return session.scalar(query) or 0
+
+
+def public_reports(session: Session, limit: int = 5000) -> list[dict]:
+    """What anyone may see on the map: never the reporter's name or phone, never hidden reports."""
+    query = (
+        select(Report.code, Report.category, Report.state, Report.lon, Report.lat, Report.river_km,
+               Report.supporters, Report.created_at, Village.name.label("village"))
+        .outerjoin(Village, Report.village_id == Village.id)
+        .where(Report.hidden.is_(False))
+        .order_by(Report.created_at.desc())
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]

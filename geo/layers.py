@@ -1,0 +1,56 @@
+"""pydeck layer builders: the river, its villages and the reports, drawn without a basemap by
+default (no request leaves the machine); a tile URL from settings adds one."""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pydeck as pdk
+
+KIND_COLOURS = {"open": [214, 69, 48], "fixed": [46, 150, 84], "closed": [128, 128, 128]}
+ROLE_STYLE = {"reach": ([25, 118, 210], 6), "upstream": ([120, 170, 220], 3), "tidal": ([120, 170, 220], 3)}
+VIEW = pdk.ViewState(longitude=121.392, latitude=29.152, zoom=12.6)
+
+
+def river_layer(lines: list[dict]) -> pdk.Layer:
+    """lines: dicts with role, name, path ([[lon, lat], ...]) and tip."""
+    data = [{**line, "colour": ROLE_STYLE[line["role"]][0], "width": ROLE_STYLE[line["role"]][1]}
+            for line in lines]
+    return pdk.Layer("PathLayer", data, id="river", get_path="path", get_color="colour",
+                     get_width="width", width_units="pixels", width_min_pixels=2, pickable=True)
+
+
+def village_layers(villages: list[dict]) -> list[pdk.Layer]:
+    """villages: dicts with lon, lat, label, approximate, riverside, tip. Approximate positions are
+    drawn as hollow rings so nobody mistakes them for surveyed points."""
+    data = [{**v, "fill": [255, 255, 255, 0] if v["approximate"] else [90, 90, 90, 220],
+             "line": [0, 105, 92] if v["riverside"] else [120, 120, 120]} for v in villages]
+    dots = pdk.Layer("ScatterplotLayer", data, id="villages", get_position=["lon", "lat"],
+                     get_fill_color="fill", get_line_color="line", stroked=True, filled=True,
+                     line_width_min_pixels=2, get_radius=7, radius_units="pixels", pickable=True)
+    labels = pdk.Layer("TextLayer", data, id="village-labels", get_position=["lon", "lat"],
+                       get_text="label", get_size=14, get_color=[40, 40, 40],
+                       get_pixel_offset=[0, -16], character_set=pdk.types.String("auto"),
+                       font_family=pdk.types.String("'WenQuanYi Zen Hei', 'Noto Sans CJK SC', sans-serif"))
+    return [dots, labels]
+
+
+def report_layer(reports: list[dict]) -> pdk.Layer:
+    """reports: dicts with id, lon, lat, kind, tip (pickable: selecting one opens its card)."""
+    data = [{**r, "colour": KIND_COLOURS[r["kind"]]} for r in reports]
+    return pdk.Layer("ScatterplotLayer", data, id="reports", get_position=["lon", "lat"],
+                     get_fill_color="colour", get_line_color=[255, 255, 255], stroked=True,
+                     line_width_min_pixels=1, get_radius=6, radius_units="pixels", pickable=True)
+
+
+def basemap_style(tile_url: str) -> str:
+    """A raster MapLibre style as a data: URL, so a configured tile server is the only request."""
+    style = {"version": 8, "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256}},
+             "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}]}
+    return "data:application/json," + quote(json.dumps(style))
+
+
+def deck(layers: list[pdk.Layer], tile_url: str | None = None, view: pdk.ViewState = VIEW) -> pdk.Deck:
+    base = dict(map_provider="carto", map_style=basemap_style(tile_url)) if tile_url else dict(map_provider=None)
+    # Text tooltips only: a report's words never become HTML.
+    return pdk.Deck(layers=layers, initial_view_state=view, tooltip={"text": "{tip}"}, **base)

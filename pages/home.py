@@ -1,0 +1,27 @@
+"""Home: what the portal is for, the river's facts, live counts."""
+import streamlit as st
+
+from pages import river_map
+from qingxi import public
+from ui import session, t
+
+
+def render() -> None:
+    st.title(t("home.title"))
+    st.markdown(t("home.intro"))
+    with session() as s:
+        counts = public.counts(s)
+    cols = st.columns(4)
+    cols[0].metric(t("home.count_open"), counts["open"])
+    cols[1].metric(t("home.count_fixed_month"), counts["fixed_month"])
+    cols[2].metric(t("home.count_reach"), t("home.km_value", km=counts["reach_km"]))
+    cols[3].metric(t("home.count_riverside"), t("home.riverside_value", n=counts["riverside"], total=counts["villages"]))
+    st.page_link(st.Page(river_map.render, url_path="map"), label=t("home.open_map"), icon="🗺️")
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("home.who_title"))
+        st.markdown(t("home.who"))
+    with right:
+        st.subheader(t("home.facts_title"))
+        st.markdown(t("home.facts"))
+    st.caption(t("home.geo_note"))

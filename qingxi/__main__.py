@@ -1,0 +1,5 @@
+import sys
+
+from qingxi.cli import main
+
+sys.exit(main())

@@ -1,0 +1,65 @@
+"""One place that reads configuration: environment first, then `.streamlit/secrets.toml`.
+
+Reading the TOML ourselves (instead of `st.secrets`) keeps the domain free of Streamlit and
+never raises when the secrets file is absent.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
+LANGUAGES = ("zh", "en")
+
+
+def _secrets(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    photo_dir: Path
+    tile_url: str | None
+    default_language: str
+    service_distance_m: float
+    environment: str
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+
+def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Settings:
+    env = os.environ if env is None else env
+    secrets = _secrets(secrets_path)
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(name)
+        if value in (None, ""):
+            value = secrets.get(name, secrets.get(name.lower()))
+        return default if value in (None, "") else str(value)
+
+    data = ROOT / "data"
+    lang = get("QINGXI_LANGUAGE", "zh")
+    return Settings(
+        database_url=get("DATABASE_URL", f"sqlite:///{data / 'qingxi.db'}"),
+        photo_dir=Path(get("QINGXI_PHOTO_DIR", str(data / "photos"))),
+        tile_url=get("QINGXI_TILE_URL"),
+        default_language=lang if lang in LANGUAGES else "zh",
+        service_distance_m=float(get("QINGXI_SERVICE_DISTANCE_M", "1000")),
+        environment=get("QINGXI_ENV", "production"),
+    )
+
+
+@lru_cache(maxsize=1)
+def current() -> Settings:
+    return load()

@@ -1,0 +1,97 @@
+"""Browser tests: Debian's Chromium driven by playwright against `streamlit run` on localhost."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("QINGXI_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m qingxi setup` then `streamlit run app.py`, as `make run` does, on a temp database."""
+
+    def __init__(self, folder: Path, demo: bool = True):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
+                    "QINGXI_PHOTO_DIR": str(folder / "photos")}
+        self.env.pop("QINGXI_TILE_URL", None)
+        subprocess.run([sys.executable, "-m", "qingxi", "setup", "--demo" if demo else "--no-demo"],
+                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+        self.log = (folder / "streamlit.log").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={self.port}",
+             "--server.address=127.0.0.1", "--server.headless=true", "--server.fileWatcherType=none",
+             "--browser.gatherUsageStats=false"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("streamlit exited; see its log")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("streamlit did not become healthy")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("server"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    srv = Server(tmp_path, demo=False)
+    yield srv
+    srv.stop()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Streamlit has finished the script run and painted its elements."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+    page.wait_for_timeout(300)
