@@ -15,8 +15,9 @@ st.query_params["lang"] = language
 
 
 def switch_language() -> None:
-    st.session_state["lang"] = st.session_state["language_switch"]
-    st.query_params["lang"] = st.session_state["language_switch"]
+    chosen = st.session_state["language_switch"]
+    if chosen:  # clicking the selected option deselects it: keep the language then
+        st.session_state["lang"] = st.query_params["lang"] = chosen
 
 
 with st.sidebar:
@@ -30,8 +31,9 @@ role = "public"  # accounts and roles arrive with the staff issue
 
 def pages_for(role: str) -> list:
     public = [
-        st.Page(home.render, title=t("nav.home"), icon="🏞️", url_path="home", default=True),
-        st.Page(river_map.render, title=t("nav.map"), icon="🗺️", url_path="map"),
+        # url_paths differ from module names: a page file must never be reachable by its own name.
+        st.Page(home.render, title=t("nav.home"), icon=":material/home:", url_path="welcome", default=True),
+        st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
     ]
     return public
 

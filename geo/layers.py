@@ -9,7 +9,7 @@ import pydeck as pdk
 
 KIND_COLOURS = {"open": [214, 69, 48], "fixed": [46, 150, 84], "closed": [128, 128, 128]}
 ROLE_STYLE = {"reach": ([25, 118, 210], 6), "upstream": ([120, 170, 220], 3), "tidal": ([120, 170, 220], 3)}
-VIEW = pdk.ViewState(longitude=121.392, latitude=29.152, zoom=12.6)
+VIEW = pdk.ViewState(longitude=121.392, latitude=29.152, zoom=12.2)  # the Shaliu reach, end to end
 
 
 def river_layer(lines: list[dict]) -> pdk.Layer:
@@ -17,7 +17,7 @@ def river_layer(lines: list[dict]) -> pdk.Layer:
     data = [{**line, "colour": ROLE_STYLE[line["role"]][0], "width": ROLE_STYLE[line["role"]][1]}
             for line in lines]
     return pdk.Layer("PathLayer", data, id="river", get_path="path", get_color="colour",
-                     get_width="width", width_units="pixels", width_min_pixels=2, pickable=True)
+                     get_width="width", width_units=pdk.types.String("pixels"), width_min_pixels=2, pickable=True)
 
 
 def village_layers(villages: list[dict]) -> list[pdk.Layer]:
@@ -27,7 +27,7 @@ def village_layers(villages: list[dict]) -> list[pdk.Layer]:
              "line": [0, 105, 92] if v["riverside"] else [120, 120, 120]} for v in villages]
     dots = pdk.Layer("ScatterplotLayer", data, id="villages", get_position=["lon", "lat"],
                      get_fill_color="fill", get_line_color="line", stroked=True, filled=True,
-                     line_width_min_pixels=2, get_radius=7, radius_units="pixels", pickable=True)
+                     line_width_min_pixels=2, get_radius=7, radius_units=pdk.types.String("pixels"), pickable=True)
     labels = pdk.Layer("TextLayer", data, id="village-labels", get_position=["lon", "lat"],
                        get_text="label", get_size=14, get_color=[40, 40, 40],
                        get_pixel_offset=[0, -16], character_set=pdk.types.String("auto"),
@@ -40,7 +40,7 @@ def report_layer(reports: list[dict]) -> pdk.Layer:
     data = [{**r, "colour": KIND_COLOURS[r["kind"]]} for r in reports]
     return pdk.Layer("ScatterplotLayer", data, id="reports", get_position=["lon", "lat"],
                      get_fill_color="colour", get_line_color=[255, 255, 255], stroked=True,
-                     line_width_min_pixels=1, get_radius=6, radius_units="pixels", pickable=True)
+                     line_width_min_pixels=1, get_radius=6, radius_units=pdk.types.String("pixels"), pickable=True)
 
 
 def basemap_style(tile_url: str) -> str:

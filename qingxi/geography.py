@@ -88,7 +88,7 @@ def import_geometry(session: Session, path: Path, *, reverse: bool = False) -> d
     previous = reach_line(session)
     imported = read_geometry(path, reverse=reverse, previous_reach=previous)
     if imported.reach is None and not imported.villages:
-        raise GeoImportError("empty", {})
+        raise GeoImportError("empty")
     summary = {"reach_km": None, "villages_added": 0, "villages_updated": 0, "reports": 0}
     if imported.reach is not None:
         old = repo.current_river(session)

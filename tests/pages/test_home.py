@@ -1,0 +1,45 @@
+import pytest
+
+from db.engine import engine_for, session_scope
+from qingxi import public
+from qingxi.settings import current as settings
+from tests.pages.conftest import open_app
+
+
+@pytest.mark.parametrize("lang, title, open_label", [("zh", "清溪守护", "待处理的问题"), ("en", "Qingxi Guardian", "Open reports")])
+def test_home_in_both_languages(demo_db, lang, title, open_label):
+    at = open_app(lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    with session_scope(engine_for(settings().database_url)) as s:
+        counts = public.counts(s)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[open_label] == str(counts["open"])
+    assert counts["open"] > 0  # the demo set has open reports
+
+
+def test_home_counts_are_live(demo_db):
+    at = open_app("zh")
+    before = {m.label: m.value for m in at.metric}["待处理的问题"]
+    with session_scope(engine_for(settings().database_url)) as s:
+        from sqlalchemy import update
+        from db.models import Report
+        s.execute(update(Report).where(Report.state == "submitted").values(hidden=True))
+    after = {m.label: m.value for m in open_app("zh").metric}["待处理的问题"]
+    assert int(after) < int(before)
+
+
+def test_empty_database_works_too(app_env):
+    at = open_app("en")
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Open reports"] == "0"
+
+
+def test_language_comes_from_the_browser_then_sticks(app_env):
+    at = open_app(locale="en-US")
+    assert at.title[0].value == "Qingxi Guardian"
+    assert at.query_params["lang"] == "en"
+    at.segmented_control(key="language_switch").set_value("zh").run()
+    assert at.title[0].value == "清溪守护"
+    assert at.session_state["lang"] == "zh"
+    assert at.query_params["lang"] == "zh"
