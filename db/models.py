@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
-    TypeDecorator,
+    TypeDecorator, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -87,6 +87,7 @@ class Report(Base):
         CheckConstraint("visibility IN ('staff','anonymous','public')", name="visibility"),
         CheckConstraint("bank IN ('left','right','on')", name="bank"),
         CheckConstraint("supporters >= 0", name="supporters"),
+        CheckConstraint("rating IN ('satisfied','basically','unsatisfied')", name="rating"),
         Index("ix_reports_state_created", "state", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +122,10 @@ class Report(Base):
     on_site_at: Mapped[datetime | None]
     fixed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The reporter's own word on the outcome.
+    confirmed_fixed_at: Mapped[datetime | None]
+    rating: Mapped[str | None] = mapped_column(String(16))
+    rated_at: Mapped[datetime | None]
 
     village: Mapped[Village | None] = relationship()
     photos: Mapped[list[Photo]] = relationship(
@@ -133,11 +138,16 @@ class Report(Base):
 
 class Photo(Base):
     __tablename__ = "photos"
-    __table_args__ = (CheckConstraint("kind IN ('report','after','observation')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('report','after','observation')", name="kind"),
+        # The same photo bytes never make two reports, even when sent twice at once.
+        Index("uq_photos_report_sha256", "sha256", unique=True,
+              sqlite_where=text("kind = 'report'"), postgresql_where=text("kind = 'report'")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="report")
-    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the bytes the person sent
+    sha256: Mapped[str] = mapped_column(String(64))  # of the bytes the person sent
     public_name: Mapped[str] = mapped_column(String(80))  # content-addressed, metadata-free copy
     thumb_name: Mapped[str] = mapped_column(String(80))
     width: Mapped[int] = mapped_column(Integer)
@@ -146,6 +156,18 @@ class Photo(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     report: Mapped[Report] = relationship(back_populates="photos")
+
+
+class Observation(Base):
+    """A "me too": someone else saw the same problem, maybe with a photo of how it is now."""
+
+    __tablename__ = "observations"
+    __table_args__ = (CheckConstraint("kind IN ('still','more','less','cleaned')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class StatusChange(Base):

@@ -2,11 +2,16 @@
 from alembic import context
 
 from db.engine import make_engine
-from db.models import Base
+from db.models import Base, UTCDateTime
 from qingxi import settings
 
 config = context.config
 connection = config.attributes.get("connection")
+
+
+def render_item(kind, obj, _context):
+    # Migrations stay plain SQLAlchemy: the UTC conversion lives in the model, not the schema.
+    return "sa.DateTime(timezone=True)" if kind == "type" and isinstance(obj, UTCDateTime) else False
 
 
 def run(conn) -> None:
@@ -15,6 +20,7 @@ def run(conn) -> None:
         target_metadata=Base.metadata,
         render_as_batch=conn.dialect.name == "sqlite",  # SQLite cannot ALTER most things in place
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
