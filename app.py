@@ -1,7 +1,8 @@
 """Qingxi Guardian (清溪守护): settings, language, who the user is, and the pages they may open."""
 import streamlit as st
 
-from pages import home, river_map
+from pages import home, reporting, river_map, signboards, status
+from qingxi import signboards as signs
 from qingxi.i18n import pick_language
 from qingxi.settings import LANGUAGES, current as settings
 from ui import t
@@ -33,7 +34,10 @@ def pages_for(role: str) -> list:
     public = [
         # url_paths differ from module names: a page file must never be reachable by its own name.
         st.Page(home.render, title=t("nav.home"), icon=":material/home:", url_path="welcome", default=True),
+        st.Page(reporting.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=signs.REPORT_PATH),
+        st.Page(status.render, title=t("nav.track"), icon=":material/search:", url_path=status.URL),
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
+        st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"),
     ]
     return public
 

@@ -35,6 +35,13 @@ def install_reference(session: Session) -> bool:
     return True
 
 
+def river_paths(session: Session) -> list[dict]:
+    """The current river lines for drawing: role, name, schematic flag and lon/lat path."""
+    version = repo.current_river(session)
+    return [{"role": line.role, "name": line.name, "schematic": line.schematic,
+             "path": repo.line_coordinates(line)} for line in (version.lines if version else [])]
+
+
 def _reach(version) -> str:
     return next(line.coordinates for line in version.lines if line.role == "reach")
 

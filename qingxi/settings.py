@@ -10,10 +10,19 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ROOT / ".streamlit" / "secrets.toml"
 LANGUAGES = ("zh", "en")
+DEFAULT_AREA = "121.30,29.11,121.49,29.19"  # Shaliu subdistrict and a margin, lon/lat
+
+
+def _box(text: str) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(v) for v in text.split(","))
+    if not (west < east and south < north):
+        raise ValueError(f"QINGXI_AREA must be west,south,east,north: {text}")
+    return west, south, east, north
 
 
 def _secrets(path: Path) -> dict:
@@ -31,6 +40,10 @@ class Settings:
     tile_url: str | None
     default_language: str
     service_distance_m: float
+    duplicate_radius_m: float
+    area: tuple[float, float, float, float]  # lon/lat box reports must fall in
+    public_url: str  # how villagers reach the portal: QR codes and status links point here
+    timezone: ZoneInfo  # dates are shown in local time (the server may run on UTC)
     environment: str
 
     @property
@@ -56,6 +69,10 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
         tile_url=get("QINGXI_TILE_URL"),
         default_language=lang if lang in LANGUAGES else "zh",
         service_distance_m=float(get("QINGXI_SERVICE_DISTANCE_M", "1000")),
+        duplicate_radius_m=float(get("QINGXI_DUPLICATE_RADIUS_M", "250")),
+        area=_box(get("QINGXI_AREA", DEFAULT_AREA)),
+        public_url=get("QINGXI_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
+        timezone=ZoneInfo(get("QINGXI_TIMEZONE", "Asia/Shanghai")),
         environment=get("QINGXI_ENV", "production"),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from db import migrate
 from db.engine import engine_for, session_scope
 from qingxi import geography, i18n
+from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
 
 
@@ -20,6 +21,12 @@ def lang() -> str:
 
 def t(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
+
+
+def error_text(err: Exception) -> str:
+    """A refusal in the person's language (IntakeError and PhotoError carry a message key)."""
+    prefix = "photo.error" if isinstance(err, PhotoError) else "intake.error"
+    return t(f"{prefix}.{err.key}", **getattr(err, "values", {}))
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,7 +40,11 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def engine() -> Engine:
+    return _engine(settings().database_url)
+
+
 @contextmanager
 def session() -> Iterator[Session]:
-    with session_scope(_engine(settings().database_url)) as s:
+    with session_scope(engine()) as s:
         yield s

@@ -1,0 +1,227 @@
+"""Report a problem: photo first, then where, what, and (if they wish) who they are."""
+import streamlit as st
+
+from geo import layers
+from pages import status
+from qingxi import geography, intake, photos, qr, tracking
+from qingxi.intake import IntakeError, Place, Submission
+from qingxi.photos import PhotoError
+from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
+from qingxi.settings import current as settings
+from ui import engine, error_text, session, t, text
+from ui.geolocation import locate_button
+
+ICONS = {
+    "floating_litter": ":material/waves:", "bank_litter": ":material/delete:",
+    "illegal_dumping": ":material/local_shipping:", "construction_waste": ":material/construction:",
+    "sewage": ":material/water_drop:", "water_colour_smell": ":material/science:",
+    "dead_fish": ":material/set_meal:", "illegal_fishing": ":material/phishing:",
+    "damaged_facility": ":material/build:", "other": ":material/more_horiz:",
+}
+FORM = "report_form"  # bumping this number gives a fresh, empty form after a report is sent
+
+
+def render() -> None:
+    st.title(t("report.title"))
+    if receipt := st.session_state.get("report_receipt"):
+        _receipt(receipt)
+        return
+    n = st.session_state.setdefault(FORM, 0)
+    uploads = _photos(n)
+    where = _where(uploads, n)
+    category = _category(n)
+    size, cleaned, words = _details(category, n)
+    if where and category:
+        _duplicates(category, where)
+    name, phone, visibility = _who(n)
+    accept = bool(where and where.problem) and st.checkbox(t("report.accept_problem"), key=f"accept{n}")
+    if st.button(t("report.send"), type="primary", icon=":material/send:", width="stretch"):
+        _send(Submission([u for u, _ in uploads], category or "", where, size, cleaned, words, name, phone,
+                         visibility, accept), n)
+
+
+def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
+    """The photos that decoded cleanly, each with what we will store (metadata already gone)."""
+    st.subheader(t("report.step_photo"))
+    files = st.file_uploader(t("report.photo_label"), accept_multiple_files=True, key=f"files{n}",
+                             type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+    shot = st.camera_input(t("report.camera"), key=f"camera{n}") if st.toggle(t("report.use_camera"), key=f"cam{n}") else None
+    good = []
+    for f in [*(files or []), *([shot] if shot else [])]:
+        data = f.getvalue()
+        try:
+            good.append((data, _prepared(data)))
+        except PhotoError as err:
+            st.error(f"{f.name}: {t(f'photo.error.{err.key}')}")
+    if len(good) > intake.MAX_PHOTOS:
+        st.error(t("intake.error.too_many_photos", most=intake.MAX_PHOTOS))
+    if good:
+        st.image([p.thumb for _, p in good], width=120)
+    return good
+
+
+def _prepared(data: bytes) -> photos.Prepared:
+    """Decoding is the slow part: do it once per photo, not on every rerun."""
+    cache = st.session_state.setdefault("prepared", {})
+    key = hash(data)
+    if key not in cache:
+        cache[key] = photos.prepare(data)
+    return cache[key]
+
+
+def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None:
+    """Where the report lands: a place picked by hand, else the photo's GPS, else a signboard link."""
+    st.subheader(t("report.step_where"))
+    meta = uploads[0][1].meta if uploads else None
+    if meta and meta.gps_problem:
+        st.warning(t(f"report.gps_{meta.gps_problem}"))
+    with session() as s:
+        how = st.segmented_control(t("report.place_how"), ["browser", "map", "village"], key=f"how{n}",
+                                   format_func=lambda k: t(f"report.how_{k}"))
+        if picked := _pick(how, s, n):
+            st.session_state[f"place{n}"] = picked
+        gps = {"lon": meta.lon, "lat": meta.lat, "source": "gps"} if meta and meta.lon is not None else None
+        chosen = st.session_state.get(f"place{n}") or gps or _from_link(s)
+        if chosen is None:
+            st.info(t("report.place_needed"))
+            return None
+        where = intake.place(s, chosen["lon"], chosen["lat"], chosen["source"])
+        village = dict(intake.villages(s)).get(where.village_code)
+        river = layers.river_layer(_tipped(geography.river_paths(s)))
+    st.success(t(f"report.source_{where.source}") + " " + text.place(village, where.river_km, where.bank, where.distance_m))
+    if where.problem:
+        st.warning(t(f"report.problem_{where.problem}"))
+    st.pydeck_chart(layers.deck([river, layers.pin_layer(where.lon, where.lat)], view=layers.focus(where.lon, where.lat)),
+                    height=220, key=f"preview{n}")
+    return where
+
+
+def _from_link(s) -> dict | None:
+    """A QR signboard link preselects its place: ?village=<code> or ?km=<river km>."""
+    params = st.query_params
+    try:
+        if "village" in params:
+            where = intake.village_place(s, params["village"])
+        elif "km" in params:
+            where = intake.place(s, *intake.km_point(s, float(params["km"])), "map")
+        else:
+            return None
+    except (IntakeError, ValueError):
+        st.warning(t("report.bad_link"))
+        return None
+    return {"lon": where.lon, "lat": where.lat, "source": where.source}
+
+
+def _pick(how: str | None, s, n: int) -> dict | None:
+    if how == "browser":
+        got = locate_button(t("report.locate"), t("report.locating"), key=f"geo{n}")
+        if got and "error" in got:
+            st.warning(t(f"report.geo_{got['error']}"))
+        elif got:
+            return {"lon": got["lon"], "lat": got["lat"], "source": "browser"}
+    elif how == "map":
+        st.caption(t("report.map_hint"))
+        marks = intake.markers(s)
+        river = layers.river_layer(_tipped(geography.river_paths(s)))
+        event = st.pydeck_chart(layers.deck([river, layers.marker_layer(marks)]),
+                                on_select="rerun", selection_mode="single-object", key=f"pick{n}", height=320)
+        picked = event.selection.objects.get("markers", []) if event else []
+        if picked:
+            return {"lon": picked[0]["lon"], "lat": picked[0]["lat"], "source": "map"}
+    elif how == "village":
+        names = dict(intake.villages(s))
+        code = st.selectbox(t("report.village"), list(names), index=None, key=f"village{n}", format_func=names.get)
+        if code:
+            where = intake.village_place(s, code)
+            return {"lon": where.lon, "lat": where.lat, "source": "village"}
+    return None
+
+
+def _tipped(paths: list[dict]) -> list[dict]:
+    return [{**p, "tip": t(f"map.role.{p['role']}")} for p in paths]
+
+
+def _category(n: int) -> str | None:
+    st.subheader(t("report.step_what"))
+    chosen = st.session_state.get(f"category{n}")
+    cols = st.columns(2)
+    for i, key in enumerate(CATEGORIES):
+        cols[i % 2].button(t(f"category.{key}"), icon=ICONS[key], key=f"cat_{key}{n}", width="stretch",
+                           type="primary" if key == chosen else "secondary",
+                           on_click=st.session_state.__setitem__, args=(f"category{n}", key))
+    return chosen
+
+
+def _details(category: str | None, n: int) -> tuple[str | None, bool, str]:
+    size = None
+    if category in SIZED_CATEGORIES:
+        size = st.segmented_control(t("report.size"), SIZES, key=f"size{n}", format_func=lambda k: t(f"size.{k}"))
+    cleaned = st.checkbox(t("report.cleaned"), key=f"cleaned{n}")
+    words = st.text_area(t("report.words"), max_chars=intake.MAX_TEXT, key=f"words{n}")
+    return size, cleaned, words
+
+
+def _duplicates(category: str, where: Place) -> None:
+    with session() as s:
+        near = intake.nearby(s, category, where)
+    if not near:
+        return
+    st.warning(t("report.similar", n=len(near)))
+    for item in near:
+        left, right = st.columns([1, 3])
+        if item.thumb_name:
+            left.image(str(settings().photo_dir / item.thumb_name), width=110)
+        right.markdown(t("report.similar_item", category=t(f"category.{item.category}"),
+                         state=t(f"state.{item.state}"), m=round(item.distance_m), n=item.supporters,
+                         age=text.age(item.created_at)))
+        seen = right.segmented_control(t("report.observation"), intake.OBSERVATIONS, key=f"obs{item.id}",
+                                       format_func=lambda k: t(f"observation.{k}"))
+        right.button(t("report.me_too"), key=f"metoo{item.id}", icon=":material/thumb_up:",
+                     on_click=_me_too, args=(item.id, seen))
+    if done := st.session_state.pop("me_too_done", None):
+        st.success(t("report.me_too_done", n=done))
+
+
+def _me_too(report_id: int, seen: str | None) -> None:
+    intake.support(engine(), report_id, seen)
+    st.session_state["me_too_done"] = 1
+
+
+def _who(n: int) -> tuple[str, str, str]:
+    with st.expander(t("report.step_who")):
+        visibility = st.radio(t("report.visibility"), intake.VISIBILITIES, key=f"vis{n}",
+                              format_func=lambda k: t(f"visibility.{k}"))
+        if visibility == "anonymous":
+            st.caption(t("report.anonymous_note"))
+            return "", "", visibility
+        name = st.text_input(t("report.name"), max_chars=intake.MAX_NAME, key=f"name{n}")
+        phone = st.text_input(t("report.phone"), key=f"phone{n}")
+        st.caption(t("report.phone_note"))
+        return name, phone, visibility
+
+
+def _send(sub: Submission, n: int) -> None:
+    try:
+        receipt = intake.submit(engine(), sub)
+    except (IntakeError, PhotoError) as err:
+        st.error(error_text(err))
+        return
+    mine = st.session_state.setdefault("my_reports", [])
+    if receipt.code not in mine:
+        mine.append(receipt.code)
+    st.session_state["report_receipt"] = receipt
+    st.session_state[FORM] = n + 1
+    st.rerun()
+
+
+def _receipt(receipt: intake.Receipt) -> None:
+    st.success(t("report.again") if receipt.again else t("report.thanks"))
+    st.markdown(t("report.code_is"))
+    st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{receipt.code}</div>",
+                unsafe_allow_html=True)
+    st.image(qr.png(tracking.status_url(receipt.code)), width=220, caption=t("report.qr_caption"))
+    st.page_link(status.page(), label=t("report.follow"), icon=":material/search:", query_params={"code": receipt.code})
+    if st.button(t("report.another"), icon=":material/add_a_photo:"):
+        del st.session_state["report_receipt"]
+        st.rerun()
+

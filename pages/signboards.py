@@ -1,0 +1,26 @@
+"""Print QR signboards for villages and river-km posts (each opens the report form on that spot)."""
+import streamlit as st
+
+from qingxi import intake, qr, signboards
+from ui import lang, session, t
+
+
+def render() -> None:
+    st.title(t("signs.title"))
+    st.caption(t("signs.intro"))
+    with session() as s:
+        names = dict(intake.villages(s))
+        riverside = [code for code, on in intake.riverside_flags(s).items() if on]
+        codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get)
+        posts = st.toggle(t("signs.posts"), value=True)
+        sheets = signboards.sheets(s, lang(), codes, 1.0 if posts else None)
+    if not sheets:
+        st.info(t("signs.none"))
+        return
+    st.download_button(t("signs.download", n=len(sheets)), signboards.printable(sheets, lang()),
+                       file_name="qingxi-signboards.html", mime="text/html", icon=":material/print:")
+    cols = st.columns(3)
+    for i, sheet in enumerate(sheets):
+        with cols[i % 3].container(border=True):
+            st.markdown(f"**{sheet.title}**")
+            st.image(qr.png(sheet.url, scale=4), caption=sheet.subtitle)

@@ -1,0 +1,97 @@
+"""Follow a report by its tracking code: what happened, and the reporter's word on the outcome."""
+import streamlit as st
+
+from qingxi import tracking
+from qingxi.intake import IntakeError
+from qingxi.photos import PhotoError
+from qingxi.settings import current as settings
+from ui import engine, error_text, t, text
+
+URL = tracking.STATUS_PATH
+
+
+def page() -> st.Page:
+    """For links from other pages (st.page_link needs the Page a callable is registered as)."""
+    return st.Page(render, url_path=URL)
+
+
+def render() -> None:
+    st.title(t("track.title"))
+    _my_reports()
+    st.session_state.setdefault("track_code", st.query_params.get("code", ""))
+    code = st.text_input(t("track.code_label"), max_chars=12, placeholder="ABC234", key="track_code")
+    if not code.strip():
+        st.info(t("track.enter_code"))
+        return
+    status = tracking.status(engine(), code)
+    if status is None:
+        st.error(t("track.not_found"))
+        return
+    st.query_params["code"] = status.code
+    if flash := st.session_state.pop("track_flash", None):
+        (st.error if flash[0] == "error" else st.success)(flash[1])
+    _summary(status)
+    _timeline(status)
+    _actions(status)
+
+
+def _my_reports() -> None:
+    mine = st.session_state.get("my_reports", [])
+    if mine:
+        st.caption(t("track.mine"))
+        cols = st.columns(min(len(mine), 4))
+        for i, code in enumerate(mine):
+            cols[i % 4].button(code, key=f"mine{code}", on_click=st.session_state.__setitem__, args=("track_code", code))
+
+
+def _summary(status: tracking.Status) -> None:
+    st.header(t(f"state.{status.state}"))
+    st.markdown(t(f"track.kind_{status.kind}"))
+    st.markdown(f"**{t(f'category.{status.category}')}** · {text.place(status.village, status.river_km, status.bank)}")
+    st.caption(t("track.filed", when=text.when(status.created_at), n=status.supporters))
+    if status.public_name:
+        st.caption(t("track.by", name=status.public_name))
+    folder = settings().photo_dir
+    if status.photos:
+        st.image([str(folder / name) for name in status.photos], width=200)
+    if status.after_photos:
+        st.subheader(t("track.after"))
+        st.image([str(folder / name) for name in status.after_photos], width=300)
+
+
+def _timeline(status: tracking.Status) -> None:
+    st.subheader(t("track.timeline"))
+    for entry in reversed(status.timeline):
+        who = t("track.you") if entry.by_reporter else ""
+        st.markdown(f"**{text.when(entry.at)}** · {t(f'state.{entry.state}')} {who}")
+        if entry.note:
+            st.text(entry.note)  # plain text: a note never becomes markup
+
+
+def _actions(status: tracking.Status) -> None:
+    if status.can_confirm:
+        st.button(t("track.confirm"), icon=":material/check_circle:", on_click=_act,
+                  args=(tracking.confirm_fixed, status.code, t("track.confirmed")))
+    with st.expander(t("track.still_there")):
+        with st.form("still_there", clear_on_submit=True):
+            comment = st.text_area(t("track.comment"), max_chars=500)
+            photo = st.file_uploader(t("track.photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+            if st.form_submit_button(t("track.reopen")):
+                _act(tracking.still_there, status.code, t("track.reopened"), comment,
+                     photo.getvalue() if photo else None)
+                st.rerun()
+    if status.can_rate:
+        chosen = st.pills(t("track.rate"), tracking.RATINGS, default=status.rating, key="rating",
+                          format_func=lambda k: t(f"rating.{k}"))
+        if chosen and chosen != status.rating:
+            _act(tracking.rate, status.code, t("track.rated"), chosen)
+            st.rerun()
+
+
+def _act(action, code: str, done: str, *args) -> None:
+    """Run one of the reporter's actions; its outcome is shown after the rerun."""
+    try:
+        action(engine(), code, *args)
+        st.session_state["track_flash"] = ("ok", done)
+    except (IntakeError, PhotoError) as err:
+        st.session_state["track_flash"] = ("error", error_text(err))

@@ -1,0 +1,31 @@
+"""Plain-words formatting shared by pages (dates, ages, places)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from db.models import utcnow
+from qingxi.settings import current as settings
+from ui import t
+
+
+def age(at: datetime) -> str:
+    days = (utcnow() - at).days
+    if days < 1:
+        hours = max(int((utcnow() - at).total_seconds() // 3600), 0)
+        return t("time.hours_ago", n=hours) if hours else t("time.just_now")
+    return t("time.days_ago", n=days)
+
+
+def when(at: datetime) -> str:
+    return at.astimezone(settings().timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def place(village: str | None, km: float | None, bank: str | None, distance_m: float | None = None) -> str:
+    parts = [village or t("place.no_village")]
+    if km is not None:
+        parts.append(t("map.km", km=km))
+    if bank in ("left", "right"):
+        parts.append(t(f"place.bank_{bank}"))
+    if distance_m is not None:
+        parts.append(t("place.distance", m=round(distance_m)))
+    return " · ".join(parts)
