@@ -8,7 +8,7 @@ from qingxi.intake import IntakeError, Place, Submission
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
 from qingxi.settings import current as settings
-from ui import engine, error_text, session, t, text
+from ui import engine, error_text, labels, session, t, text
 from ui.geolocation import locate_button
 
 ICONS = {
@@ -77,7 +77,7 @@ def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None
         st.warning(t(f"report.gps_{meta.gps_problem}"))
     with session() as s:
         how = st.segmented_control(t("report.place_how"), ["browser", "map", "village"], key=f"how{n}",
-                                   format_func=lambda k: t(f"report.how_{k}"))
+                                   format_func=labels("report.how"))
         if picked := _pick(how, s, n):
             st.session_state[f"place{n}"] = picked
         gps = {"lon": meta.lon, "lat": meta.lat, "source": "gps"} if meta and meta.lon is not None else None
@@ -155,7 +155,7 @@ def _category(n: int) -> str | None:
 def _details(category: str | None, n: int) -> tuple[str | None, bool, str]:
     size = None
     if category in SIZED_CATEGORIES:
-        size = st.segmented_control(t("report.size"), SIZES, key=f"size{n}", format_func=lambda k: t(f"size.{k}"))
+        size = st.segmented_control(t("report.size"), SIZES, key=f"size{n}", format_func=labels("size"))
     cleaned = st.checkbox(t("report.cleaned"), key=f"cleaned{n}")
     words = st.text_area(t("report.words"), max_chars=intake.MAX_TEXT, key=f"words{n}")
     return size, cleaned, words
@@ -175,7 +175,7 @@ def _duplicates(category: str, where: Place) -> None:
                          state=t(f"state.{item.state}"), m=round(item.distance_m), n=item.supporters,
                          age=text.age(item.created_at)))
         seen = right.segmented_control(t("report.observation"), intake.OBSERVATIONS, key=f"obs{item.id}",
-                                       format_func=lambda k: t(f"observation.{k}"))
+                                       format_func=labels("observation"))
         right.button(t("report.me_too"), key=f"metoo{item.id}", icon=":material/thumb_up:",
                      on_click=_me_too, args=(item.id, seen))
     if done := st.session_state.pop("me_too_done", None):
@@ -190,7 +190,7 @@ def _me_too(report_id: int, seen: str | None) -> None:
 def _who(n: int) -> tuple[str, str, str]:
     with st.expander(t("report.step_who")):
         visibility = st.radio(t("report.visibility"), intake.VISIBILITIES, key=f"vis{n}",
-                              format_func=lambda k: t(f"visibility.{k}"))
+                              format_func=labels("visibility"))
         if visibility == "anonymous":
             st.caption(t("report.anonymous_note"))
             return "", "", visibility

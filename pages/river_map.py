@@ -1,10 +1,14 @@
-"""The map of the Qingxi's Shaliu reach: river, villages (approximate ones marked), reports."""
+"""The map of the Qingxi's Shaliu reach: river, villages (approximate ones marked), reports with
+filters, and the card of the report a visitor taps."""
+from __future__ import annotations
+
 import streamlit as st
 
 from geo import layers
 from qingxi import public
+from qingxi.reports import CATEGORIES, Kind
 from qingxi.settings import current as settings
-from ui import lang, session, t
+from ui import lang, session, t, text
 
 
 def render() -> None:
@@ -16,16 +20,51 @@ def render() -> None:
 @st.fragment
 def _map() -> None:
     with session() as s:
-        features = public.map_features(s, lang())
-    deck = layers.deck(
-        [layers.river_layer(features["lines"]), *layers.village_layers(features["villages"]),
-         layers.report_layer(features["reports"])],
-        tile_url=settings().tile_url,
-    )
-    event = st.pydeck_chart(deck, key="river_map", on_select="rerun", selection_mode="single-object",
-                            height=560)
-    picked = event.selection.objects.get("reports", []) if event else []
-    if picked:
-        st.info(picked[0]["tip"])
-    elif not features["reports"]:
-        st.caption(t("map.no_reports"))
+        base = public.map_base(s, lang())
+        shown = public.map_reports(s, _filters(base), lang())
+        reports = layers.cell_layers(shown.cells) if shown.cells else [layers.report_layer(shown.points)]
+        deck = layers.deck([layers.river_layer(base.lines), *layers.village_layers(base.villages), *reports],
+                           tile_url=settings().tile_url)
+        event = st.pydeck_chart(deck, key="river_map", on_select="rerun", selection_mode="single-object",
+                                height=560)
+        if shown.cells:
+            st.info(t("map.status.aggregated", n=shown.total, limit=public.POINT_LIMIT, cell=round(public.CELL_M)))
+        elif shown.total:
+            st.caption(t("map.status.shown", n=shown.total))
+        else:
+            st.caption(t("map.status.no_match") if shown.filtered else t("map.no_reports"))
+        picked = _picked(event["selection"]["objects"])
+        card = public.card(s, picked) if picked is not None else None
+    if card:
+        _card(card)
+
+
+def _filters(base: public.MapBase) -> public.Filter:
+    with st.expander(t("map.filter.title"), icon=":material/filter_list:"):
+        categories = st.multiselect(t("map.filter.category"), CATEGORIES, key="map_categories",
+                                    format_func=lambda c: t(f"category.{c}"), placeholder=t("map.filter.any"))
+        kinds = st.pills(t("map.filter.kind"), [k.value for k in Kind], selection_mode="multi",
+                         key="map_kinds", format_func=lambda k: t(f"map.kind.{k}"))
+        village = st.selectbox(t("map.filter.village"), [None, *base.village_names], key="map_village",
+                               format_func=lambda v: t("map.filter.all_villages") if v is None else base.village_names[v])
+        dates = st.date_input(t("map.filter.dates"), value=(), key="map_dates", format="YYYY-MM-DD")
+        km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1, key="map_km")
+    return public.map_filter(categories, kinds, village, dates, km, base.reach_km)
+
+
+def _picked(objects: dict[str, list[dict]]) -> int | None:
+    """The tapped report's id; the browser sends it, so anything but an int is ignored."""
+    reports = objects.get("reports", [])
+    report_id = reports[0].get("id") if reports else None
+    return report_id if isinstance(report_id, int) else None
+
+
+def _card(card: public.Card) -> None:
+    with st.container(border=True):
+        photo, words = st.columns([1, 2])
+        if card.thumb:
+            photo.image(str(card.thumb))
+        words.subheader(t(f"category.{card.category}"))
+        words.text(f"{t(f'state.{card.state}')} · {text.age(card.created_at)}")
+        words.text(text.place(card.village, card.river_km, card.bank))
+        words.text(t("map.card.supporters", n=card.supporters))

@@ -5,7 +5,7 @@ from qingxi import tracking
 from qingxi.intake import IntakeError
 from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
-from ui import engine, error_text, t, text
+from ui import engine, error_text, labels, t, text
 
 URL = tracking.STATUS_PATH
 
@@ -82,7 +82,7 @@ def _actions(status: tracking.Status) -> None:
                 st.rerun()
     if status.can_rate:
         chosen = st.pills(t("track.rate"), tracking.RATINGS, default=status.rating, key="rating",
-                          format_func=lambda k: t(f"rating.{k}"))
+                          format_func=labels("rating"))
         if chosen and chosen != status.rating:
             _act(tracking.rate, status.code, t("track.rated"), chosen)
             st.rerun()

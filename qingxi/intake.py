@@ -65,7 +65,7 @@ class Nearby:
 class Submission:
     photos: list[bytes]
     category: str
-    place: Place
+    place: Place | None
     size: str | None = None
     cleaned: bool = False
     description: str = ""
@@ -145,6 +145,8 @@ def check(sub: Submission) -> None:
         raise IntakeError("bad_size")
     if sub.visibility not in VISIBILITIES:
         raise IntakeError("bad_visibility")
+    if sub.place is None:
+        raise IntakeError("no_location")
     if sub.place.problem and not sub.accept_problem:
         raise IntakeError(f"place_{sub.place.problem}")
     if len(sub.description) > MAX_TEXT:

@@ -1,14 +1,25 @@
-"""What the public pages show: live counts and the map's features (never personal data)."""
+"""What the public pages show: live counts, the map and its report cards (never personal data)."""
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from db import repo
+from db import map_queries, repo
+from db.map_queries import Filter
 from db.models import utcnow
 from qingxi.i18n import t
-from qingxi.reports import OPEN_STATES, State, kind_of
+from qingxi.reports import KIND, OPEN_STATES, Kind, State, kind_of
+from qingxi.settings import current as settings
+
+POINT_LIMIT = 5000  # more visible reports than this are drawn as grid cells (~110 bytes a point)
+CELL_M = 200.0
+_M_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
 
 
 def counts(session: Session, now: datetime | None = None) -> dict:
@@ -25,7 +36,40 @@ def counts(session: Session, now: datetime | None = None) -> dict:
     }
 
 
-def map_features(session: Session, lang: str) -> dict[str, list[dict]]:
+@dataclass(frozen=True)
+class MapBase:
+    """What every map shows: the river's lines, the villages and the reach length."""
+
+    lines: list[dict]
+    villages: list[dict]
+    village_names: dict[int, str]
+    reach_km: float  # rounded up, so a km slider's top covers the whole reach
+
+
+@dataclass(frozen=True)
+class MapReports:
+    total: int
+    filtered: bool
+    points: list[dict]  # one per report while total <= POINT_LIMIT,
+    cells: list[dict]   # grid cells above it
+
+
+@dataclass(frozen=True)
+class Card:
+    """A report as anyone may see it."""
+
+    id: int
+    category: str
+    state: str
+    created_at: datetime
+    village: str | None
+    river_km: float | None
+    bank: str | None
+    supporters: int
+    thumb: Path | None  # the first visible report photo's thumbnail, when its file is there
+
+
+def map_base(session: Session, lang: str) -> MapBase:
     version = repo.current_river(session)
     lines = [
         {"role": line.role, "path": repo.line_coordinates(line),
@@ -33,20 +77,75 @@ def map_features(session: Session, lang: str) -> dict[str, list[dict]]:
         for line in (version.lines if version else [])
     ]
     approx = t("map.approximate", lang)
+    places = repo.villages(session)
     villages = [
         {"lon": v.lon, "lat": v.lat, "approximate": v.approximate, "riverside": v.riverside,
          "label": v.name + (approx if v.approximate else ""),
          "tip": f"{v.name} {v.code}" + (approx if v.approximate else "")
                 + (" · " + t("map.riverside", lang) if v.riverside else "")}
-        for v in repo.villages(session)
+        for v in places
     ]
-    reports = [
-        {"id": r["code"], "lon": r["lon"], "lat": r["lat"], "kind": kind_of(r["state"]).value,
+    reach_km = math.ceil(version.reach_length_m / 100) / 10 if version else 0.0
+    return MapBase(lines, villages, {v.id: v.name for v in places}, reach_km)
+
+
+def map_filter(categories: Iterable[str] = (), kinds: Iterable[str] = (), village_id: int | None = None,
+               dates: Sequence[date] = (), km: tuple[float, float] | None = None,
+               reach_km: float = 0.0) -> Filter:
+    """The SQL filter for what a visitor picked. Dates are local calendar days (a date input gives
+    none, a start, or a start and an end); a km range spanning the whole reach is no filter, so
+    reports off the reach stay on the map."""
+    tz = settings().timezone
+    kinds = set(kinds)
+    return Filter(
+        categories=tuple(categories),
+        states=tuple(s.value for s, k in KIND.items() if k.value in kinds),
+        village_id=village_id,
+        since=datetime.combine(dates[0], time.min, tz) if dates else None,
+        until=datetime.combine(dates[-1] + timedelta(days=1), time.min, tz) if dates else None,
+        km=None if km is None or (km[0] <= 0 and km[1] >= reach_km) else (float(km[0]), float(km[1])),
+    )
+
+
+def map_reports(session: Session, f: Filter, lang: str) -> MapReports:
+    """Individual points up to POINT_LIMIT, otherwise counts per ~CELL_M grid cell, so the page
+    stays light however many reports there are."""
+    total = map_queries.count(session, f)
+    filtered = f != Filter()
+    if total > POINT_LIMIT:
+        return MapReports(total, filtered, [], _cells(session, f, lang))
+    points = [
+        {"id": r["id"], "lon": round(r["lon"], 6), "lat": round(r["lat"], 6), "kind": kind_of(r["state"]).value,
          "tip": " · ".join(filter(None, [t(f"category.{r['category']}", lang), t(f"state.{r['state']}", lang),
                                          r["village"], _km(r["river_km"], lang)]))}
-        for r in repo.public_reports(session)
+        for r in map_queries.points(session, f)
     ]
-    return {"lines": lines, "villages": villages, "reports": reports}
+    return MapReports(total, filtered, points, [])
+
+
+def _cells(session: Session, f: Filter, lang: str) -> list[dict]:
+    _, south, _, north = settings().area
+    cell_lat = CELL_M / _M_PER_DEGREE
+    cell_lon = cell_lat / math.cos(math.radians((south + north) / 2))
+    tally: dict[tuple[int, int], Counter[Kind]] = defaultdict(Counter)
+    for row in map_queries.grid(session, f, cell_lon, cell_lat):
+        tally[row["col"], row["row"]][kind_of(row["state"])] += row["n"]
+    cells = []
+    for (col, row), kinds in tally.items():
+        n = kinds.total()
+        cells.append({"lon": round((col + 0.5) * cell_lon, 6), "lat": round((row + 0.5) * cell_lat, 6),
+                      "n": n, "kind": kinds.most_common(1)[0][0].value,
+                      "tip": t("map.status.cell", lang, n=n, open=kinds[Kind.OPEN])})
+    return cells
+
+
+def card(session: Session, report_id: int) -> Card | None:
+    row = map_queries.card(session, report_id)
+    if row is None:
+        return None
+    name = row.pop("thumb")
+    thumb = settings().photo_dir / name if name else None
+    return Card(**row, thumb=thumb if thumb and thumb.is_file() else None)
 
 
 def _km(km: float | None, lang: str) -> str:

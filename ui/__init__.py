@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -21,6 +21,13 @@ def lang() -> str:
 
 def t(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
+
+
+def labels(prefix: str) -> Callable[[str], str]:
+    """A format_func for option keys. The language is bound now: Streamlit may call it later,
+    outside the script run, where session state is out of reach."""
+    language = lang()
+    return lambda key: i18n.t(f"{prefix}.{key}", language)
 
 
 def error_text(err: Exception) -> str:

@@ -25,3 +25,25 @@ def demo_db(app_env):
 
     setup(load_demo=True)
     return app_env
+
+
+@pytest.fixture
+def file_report(app_env):
+    """File reports through the intake service, as the report page does."""
+    from db.engine import engine_for, session_scope
+    from qingxi import intake
+    from qingxi.cli import setup
+    from qingxi.settings import current
+    from tests.unit.photo_samples import gps_ifd, jpeg
+
+    setup(load_demo=False)
+    engine = engine_for(current().database_url)
+    sizes = iter(range(400, 900))
+
+    def file(**fields) -> str:
+        with session_scope(engine) as s:
+            where = intake.place(s, 121.398, 29.1492, "gps")
+        data = jpeg((next(sizes), 300), gps=gps_ifd(121.398, 29.1492))
+        return intake.submit(engine, intake.Submission([data], fields.pop("category", "bank_litter"), where, **fields)).code
+
+    return file

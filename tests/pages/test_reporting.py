@@ -1,0 +1,124 @@
+"""The report form as a villager uses it (AppTest with real uploads)."""
+import pytest
+from sqlalchemy import select
+
+from db.engine import engine_for, session_scope
+from db.models import Report
+from qingxi.settings import current as settings
+from tests.pages.conftest import open_app, open_page
+from tests.unit.photo_samples import gps_ifd, jpeg
+
+ON_RIVER = gps_ifd(121.398, 29.1492)
+
+
+def reports() -> list[Report]:
+    with session_scope(engine_for(settings().database_url)) as s:
+        return s.scalars(select(Report)).all()
+
+
+def form(lang="zh", **params):
+    at = open_app(lang)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return open_page(at, "report")
+
+
+def send(at):
+    return next(b for b in at.button if b.label in ("提交上报", "Send report")).click().run()
+
+
+@pytest.mark.parametrize("lang, placed, thanks", [
+    ("zh", "位置来自照片", "上报成功"), ("en", "Location from the photo", "Report received")])
+def test_file_a_report_from_a_gps_photo(app_env, lang, placed, thanks):
+    at = form(lang)
+    assert not at.exception
+    at.file_uploader[0].upload("river.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg").run()
+    assert placed in at.success[0].value
+    at.button(key="cat_floating_litter0").click().run()
+    at.segmented_control(key="size0").set_value("bag").run()
+    at = send(at)
+    assert not at.exception and thanks in at.success[0].value
+    (report,) = reports()
+    assert (report.category, report.size, report.location_source) == ("floating_litter", "bag", "gps")
+    assert report.code in "".join(m.value for m in at.markdown)
+    assert at.session_state["my_reports"] == [report.code]
+    assert len(at.image) >= 1  # the QR code
+
+
+def test_without_gps_the_person_must_place_it(app_env):
+    at = form()
+    at.file_uploader[0].upload("nogps.jpg", jpeg((640, 480)), "image/jpeg").run()
+    assert "还不知道位置" in at.info[0].value
+    at.button(key="cat_sewage0").click().run()
+    at = send(at)
+    assert at.error[0].value == "还没有位置，请选择位置。"
+    assert reports() == []
+    at.segmented_control(key="how0").set_value("village").run()
+    at.selectbox(key="village0").set_value("331022003204").run()
+    assert "村庄大致位置" in at.success[0].value and "沙柳村" in at.success[0].value
+    send(at)
+    assert reports()[0].location_source == "village"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("notes.jpg", b"just some text, not a photo", "这个文件不是照片"),
+    ("empty.jpg", b"", "这个文件是空的"),
+])
+def test_bad_files_get_a_clear_message_and_nothing_is_stored(app_env, name, data, message):
+    at = form()
+    at.file_uploader[0].upload(name, data, "image/jpeg").run()
+    assert not at.exception
+    assert message in at.error[0].value
+    at.button(key="cat_other0").click().run()
+    at = send(at)
+    assert at.error[-1].value == "请至少上传一张照片。"
+    assert reports() == [] and not any(settings().photo_dir.glob("*.jpg"))
+
+
+def test_gps_zero_is_explained(app_env):
+    at = form()
+    at.file_uploader[0].upload("zero.jpg", jpeg((640, 480), gps=gps_ifd(0.0, 0.0)), "image/jpeg").run()
+    assert "0,0" in at.warning[0].value
+
+
+def test_far_away_needs_the_persons_word(app_env):
+    at = form()
+    at.file_uploader[0].upload("far.jpg", jpeg((640, 480), gps=gps_ifd(121.398, 29.175)), "image/jpeg").run()
+    assert "超过服务距离" in at.warning[0].value
+    at.button(key="cat_dead_fish0").click().run()
+    at = send(at)
+    assert "太远" in at.error[0].value and reports() == []
+    at.checkbox(key="accept0").check().run()
+    send(at)
+    assert reports()[0].off_river is True
+
+
+def test_signboard_link_preselects_the_place(app_env):
+    at = form(village="331022003302")
+    assert "流源村" in at.success[0].value
+    at = form(km="2.5")
+    assert "第 2.50 公里" in at.success[0].value
+    at = form(km="99")
+    assert "无法识别" in at.warning[0].value
+
+
+def test_nearby_open_report_offers_me_too(app_env):
+    at = form()
+    at.file_uploader[0].upload("a.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg").run()
+    at.button(key="cat_bank_litter0").click().run()
+    send(at)
+    at = form()
+    at.file_uploader[0].upload("b.jpg", jpeg((600, 480), gps=gps_ifd(121.3985, 29.1493)), "image/jpeg").run()
+    at.button(key="cat_bank_litter0").click().run()
+    assert "附近已有 1 条" in at.warning[0].value
+    rid = reports()[0].id
+    at.button(key=f"metoo{rid}").click().run()
+    assert reports()[0].supporters == 1
+    assert any("已记下" in s.value for s in at.success)
+
+
+def test_anonymous_hides_the_contact_fields(app_env):
+    at = form()
+    at.radio(key="vis0").set_value("anonymous").run()
+    assert [t.key for t in at.text_input] == []
+    assert "不保存你的姓名和电话" in at.caption[-1].value
