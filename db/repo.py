@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Report, RiverLine, RiverVersion, Village
+from db.models import Photo, Report, RiverLine, RiverVersion, Village
 
 
 def current_river(session: Session) -> RiverVersion | None:
@@ -89,3 +89,30 @@ def public_reports(session: Session, limit: int = 5000) -> list[dict]:
         .limit(limit)
     )
     return [dict(row._mapping) for row in session.execute(query)]
+
+
+def reports_in_box(session: Session, category: str, states: Sequence[str],
+                   box: tuple[float, float, float, float]) -> list[Report]:
+    west, south, east, north = box
+    query = (select(Report).where(Report.category == category, Report.state.in_(states),
+                                  Report.hidden.is_(False), Report.lon.between(west, east),
+                                  Report.lat.between(south, north)))
+    return list(session.scalars(query))
+
+
+def report_by_code(session: Session, code: str) -> Report | None:
+    return session.scalars(select(Report).where(Report.code == code)).first()
+
+
+def report_by_photo(session: Session, sha256s: Sequence[str]) -> Report | None:
+    query = (select(Report).join(Photo).where(Photo.kind == "report", Photo.sha256.in_(sha256s)).limit(1))
+    return session.scalars(query).first()
+
+
+def code_taken(session: Session, code: str) -> bool:
+    return session.scalar(select(func.count()).select_from(Report).where(Report.code == code)) > 0
+
+
+def add_supporter(session: Session, report_id: int) -> None:
+    """Atomic in SQL, so simultaneous "me too"s are all counted."""
+    session.execute(update(Report).where(Report.id == report_id).values(supporters=Report.supporters + 1))
