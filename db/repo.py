@@ -39,6 +39,10 @@ def village_ids(session: Session) -> dict[str, int]:
     return {code: id_ for code, id_ in session.execute(select(Village.code, Village.id))}
 
 
+def village_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Village.id).where(Village.code == code))
+
+
 def upsert_villages(session: Session, rows: Iterable[dict]) -> tuple[int, int]:
     """Insert or update villages by official code; returns (added, updated)."""
     existing = {v.code: v for v in villages(session)}

@@ -168,14 +168,12 @@ def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None) -> Re
     hashes = [p.sha256 for p in prepared]
     if len(set(hashes)) < len(hashes):
         raise IntakeError("same_photo_twice")
-    with session_scope(engine) as s:
-        earlier = repo.report_by_photo(s, hashes)
-        if earlier is not None:
-            return Receipt(earlier.code, again=True)
     saved: list[photos.Saved] = []
     try:
-        saved = [photos.save(p, folder) for p in prepared]
         with session_scope(engine) as s:
+            if (earlier := repo.report_by_photo(s, hashes)) is not None:
+                return Receipt(earlier.code, again=True)
+            saved = [photos.save(p, folder) for p in prepared]
             report = _report(s, sub, prepared, saved)
             s.add(report)
         return Receipt(report.code, again=False)
@@ -206,7 +204,7 @@ def _report(s: Session, sub: Submission, prepared: list[photos.Prepared], saved:
         code=code, category=sub.category, size=sub.size, cleaned_by_reporter=sub.cleaned,
         description=sub.description.strip(), lon=where.lon, lat=where.lat, location_source=where.source,
         river_version_id=repo.current_river(s).id, river_km=where.river_km, distance_m=where.distance_m,
-        bank=where.bank, village_id=repo.village_ids(s).get(where.village_code),
+        bank=where.bank, village_id=repo.village_id(s, where.village_code),
         off_river=where.problem is not None,
         reporter_name=None if anonymous else (sub.name.strip() or None),
         reporter_phone=None if anonymous else (normalise_phone(sub.phone) or None),
