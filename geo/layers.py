@@ -3,6 +3,7 @@ default (no request leaves the machine); a tile URL from settings adds one."""
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import quote
 
 import pydeck as pdk
@@ -43,6 +44,20 @@ def report_layer(reports: list[dict]) -> pdk.Layer:
                      line_width_min_pixels=1, get_radius=6, radius_units=pdk.types.String("pixels"), pickable=True)
 
 
+def cell_layers(cells: list[dict]) -> list[pdk.Layer]:
+    """cells: dicts with lon, lat, n, kind, tip: many reports as one disc growing with their number,
+    the number written on it (phones have no hover)."""
+    data = [{**c, "colour": [*KIND_COLOURS[c["kind"]], 200], "radius": min(8 + 2 * math.sqrt(c["n"]), 36),
+             "label": str(c["n"])} for c in cells]
+    discs = pdk.Layer("ScatterplotLayer", data, id="report-cells", get_position=["lon", "lat"],
+                      get_fill_color="colour", get_line_color=[255, 255, 255], stroked=True,
+                      line_width_min_pixels=1, get_radius="radius", radius_units=pdk.types.String("pixels"),
+                      pickable=True)
+    counts = pdk.Layer("TextLayer", data, id="report-counts", get_position=["lon", "lat"], get_text="label",
+                       get_size=12, get_color=[255, 255, 255])
+    return [discs, counts]
+
+
 def basemap_style(tile_url: str) -> str:
     """A raster MapLibre style as a data: URL, so a configured tile server is the only request."""
     style = {"version": 8, "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256}},
@@ -54,3 +69,22 @@ def deck(layers: list[pdk.Layer], tile_url: str | None = None, view: pdk.ViewSta
     base = dict(map_provider="carto", map_style=basemap_style(tile_url)) if tile_url else dict(map_provider=None)
     # Text tooltips only: a report's words never become HTML.
     return pdk.Deck(layers=layers, initial_view_state=view, tooltip={"text": "{tip}"}, **base)
+
+
+def pin_layer(lon: float, lat: float) -> pdk.Layer:
+    """Where a report will land, on the small preview map."""
+    return pdk.Layer("ScatterplotLayer", [{"lon": lon, "lat": lat}], id="pin", get_position=["lon", "lat"],
+                     get_fill_color=[214, 69, 48], get_line_color=[255, 255, 255], stroked=True,
+                     line_width_min_pixels=2, get_radius=9, radius_units=pdk.types.String("pixels"))
+
+
+def marker_layer(markers: list[dict]) -> pdk.Layer:
+    """Pickable river-km markers (a pick is the only way to get a place out of a deck map)."""
+    return pdk.Layer("ScatterplotLayer", markers, id="markers", get_position=["lon", "lat"],
+                     get_fill_color=[25, 118, 210, 200], get_line_color=[255, 255, 255], stroked=True,
+                     line_width_min_pixels=1, get_radius=7, radius_units=pdk.types.String("pixels"),
+                     pickable=True, auto_highlight=True)
+
+
+def focus(lon: float, lat: float, zoom: float = 15) -> pdk.ViewState:
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom)

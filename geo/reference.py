@@ -50,5 +50,5 @@ def load_reference(path: str | Path | None = None) -> Reference:
                 approximate=bool(p.get("approximate", True)), riverside=bool(p["riverside"]),
                 confidence=p.get("confidence", ""), basis=p.get("basis", "")))
     if len(reaches) != 1:
-        raise ValueError(f"{path or DEFAULT_PATH}: expected one LineString with role 'reach', found {len(reaches)}")
+        raise ValueError(f"{path or DEFAULT_PATH}: expected one 'reach' LineString, found {len(reaches)}")
     return Reference(reaches[0], tuple(context), tuple(villages))

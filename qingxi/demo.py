@@ -69,7 +69,7 @@ def load_demo(session: Session, photo_dir: Path, count: int = 80, seed: int = 20
             code=codes.new_code(), category=category,
             size=rng.choice(SIZES) if category in SIZED_CATEGORIES else None,
             cleaned_by_reporter=rng.random() < 0.1,
-            description=f"{DEMO_NOTE} 清溪第 {spot.km / 1000:.1f} 公里附近",
+            description=f"{DEMO_NOTE} 清溪第 {spot.km:.1f} 公里附近",
             lon=lon, lat=lat, location_source=rng.choice(("gps", "map", "village")),
             river_km=where.river_km, distance_m=where.distance_m, bank=where.bank,
             village_id=village_ids.get(where.village_code), off_river=not where.in_service,
