@@ -48,7 +48,8 @@ def _filters(base: public.MapBase) -> public.Filter:
         village = st.selectbox(t("map.filter.village"), [None, *base.village_names], key="map_village",
                                format_func=lambda v: t("map.filter.all_villages") if v is None else base.village_names[v])
         dates = st.date_input(t("map.filter.dates"), value=(), key="map_dates", format="YYYY-MM-DD")
-        km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1, key="map_km")
+        km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1,
+                       format="%.1f", key="map_km")
     return public.map_filter(categories, kinds, village, dates, km, base.reach_km)
 
 

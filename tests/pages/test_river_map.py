@@ -2,7 +2,7 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.engine import engine_for, session_scope
 from db.models import Report
@@ -62,8 +62,6 @@ def test_configured_tiles_become_the_basemap(demo_db, monkeypatch):
 
 
 def test_hidden_reports_never_appear(demo_db):
-    from sqlalchemy import update
-
     with demo_session() as s:
         s.execute(update(Report).values(hidden=True))
     at = open_page(open_app("zh"), "map")
@@ -134,8 +132,6 @@ def test_a_picked_report_shows_its_card(demo_db):
 
 
 def test_a_hidden_or_forged_pick_shows_no_card(demo_db):
-    from sqlalchemy import update
-
     with demo_session() as s:
         hidden = s.scalars(select(Report.id).limit(1)).one()
         s.execute(update(Report).where(Report.id == hidden).values(hidden=True))
