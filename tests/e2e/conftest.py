@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by playwright against `streamlit run` on localhost."""
 from __future__ import annotations
 
+import math
 import os
 import socket
 import subprocess
@@ -95,3 +96,24 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     """Streamlit has finished the script run and painted its elements."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
     page.wait_for_timeout(300)
+
+
+def dismiss_first_start_notice(page) -> None:
+    """On a freshly started server Streamlit answers the very first deep link with a "Page not
+    found" dialog before app.py has registered its pages (it then shows the right page)."""
+    if page.get_by_role("dialog").count():
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached")
+
+
+def point_on_map(page, lon: float, lat: float) -> tuple[float, float]:
+    """Screen position of lon/lat on the map's canvas at its initial view (Web Mercator, deck.gl's
+    512-pixel world at zoom 0)."""
+    from geo.layers import VIEW
+
+    box = page.locator("canvas").first.bounding_box()
+    scale = 512 * 2 ** VIEW.zoom
+    merc = lambda la: math.log(math.tan(math.pi / 4 + math.radians(la) / 2))  # noqa: E731
+    x = (lon - VIEW.longitude) / 360 * scale
+    y = (merc(VIEW.latitude) - merc(lat)) / (2 * math.pi) * scale
+    return box["x"] + box["width"] / 2 + x, box["y"] + box["height"] / 2 + y
