@@ -46,11 +46,15 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     files = st.file_uploader(t("report.photo_label"), accept_multiple_files=True, key=f"files{n}",
                              type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
     shot = st.camera_input(t("report.camera"), key=f"camera{n}") if st.toggle(t("report.use_camera"), key=f"cam{n}") else None
+    # Decoding is the slow part: keep each photo's result across reruns, only while it is attached.
+    done = st.session_state.get("prepared", {})
+    st.session_state["prepared"] = kept = {}
     good = []
     for f in [*(files or []), *([shot] if shot else [])]:
         data = f.getvalue()
         try:
-            good.append((data, _prepared(data)))
+            kept[f.file_id] = done.get(f.file_id) or photos.prepare(data)
+            good.append((data, kept[f.file_id]))
         except PhotoError as err:
             st.error(f"{f.name}: {t(f'photo.error.{err.key}')}")
     if len(good) > intake.MAX_PHOTOS:
@@ -58,15 +62,6 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     if good:
         st.image([p.thumb for _, p in good], width=120)
     return good
-
-
-def _prepared(data: bytes) -> photos.Prepared:
-    """Decoding is the slow part: do it once per photo, not on every rerun."""
-    cache = st.session_state.setdefault("prepared", {})
-    key = hash(data)
-    if key not in cache:
-        cache[key] = photos.prepare(data)
-    return cache[key]
 
 
 def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None:

@@ -8,7 +8,7 @@ from geo import layers
 from qingxi import public
 from qingxi.reports import CATEGORIES, Kind
 from qingxi.settings import current as settings
-from ui import lang, session, t, text
+from ui import labels, lang, session, t, text
 
 
 def render() -> None:
@@ -42,11 +42,11 @@ def _map() -> None:
 def _filters(base: public.MapBase) -> public.Filter:
     with st.expander(t("map.filter.title"), icon=":material/filter_list:"):
         categories = st.multiselect(t("map.filter.category"), CATEGORIES, key="map_categories",
-                                    format_func=lambda c: t(f"category.{c}"), placeholder=t("map.filter.any"))
+                                    format_func=labels("category"), placeholder=t("map.filter.any"))
         kinds = st.pills(t("map.filter.kind"), [k.value for k in Kind], selection_mode="multi",
-                         key="map_kinds", format_func=lambda k: t(f"map.kind.{k}"))
-        village = st.selectbox(t("map.filter.village"), [None, *base.village_names], key="map_village",
-                               format_func=lambda v: t("map.filter.all_villages") if v is None else base.village_names[v])
+                         key="map_kinds", format_func=labels("map.kind"))
+        village = st.selectbox(t("map.filter.village"), list(base.village_names), index=None, key="map_village",
+                               format_func=base.village_names.get, placeholder=t("map.filter.all_villages"))
         dates = st.date_input(t("map.filter.dates"), value=(), key="map_dates", format="YYYY-MM-DD")
         km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1,
                        format="%.1f", key="map_km")

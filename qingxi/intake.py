@@ -178,11 +178,12 @@ def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None) -> Re
             s.add(report)
         return Receipt(report.code, again=False)
     except IntegrityError:
-        _discard(saved)
-        with session_scope(engine) as s:  # the same photos, sent twice at the same moment
+        with session_scope(engine) as s:
             earlier = repo.report_by_photo(s, hashes)
         if earlier is None:
+            _discard(saved)
             raise
+        # The same photos sent twice at once: the files are the winner's (same bytes, same names).
         return Receipt(earlier.code, again=True)
     except BaseException:
         _discard(saved)
