@@ -26,13 +26,15 @@ def render() -> None:
     if receipt := st.session_state.get("report_receipt"):
         _receipt(receipt)
         return
+    if flash := st.session_state.pop("report_flash", None):
+        (st.error if flash[0] == "error" else st.success)(flash[1])
     n = st.session_state.setdefault(FORM, 0)
     uploads = _photos(n)
     where = _where(uploads, n)
     category = _category(n)
     size, cleaned, words = _details(category, n)
     if where and category:
-        _duplicates(category, where)
+        _duplicates(category, where, uploads[0][0] if uploads else None, n)
     name, phone, visibility = _who(n)
     accept = bool(where and where.problem) and st.checkbox(t("report.accept_problem"), key=f"accept{n}")
     if st.button(t("report.send"), type="primary", icon=":material/send:", width="stretch"):
@@ -156,7 +158,9 @@ def _details(category: str | None, n: int) -> tuple[str | None, bool, str]:
     return size, cleaned, words
 
 
-def _duplicates(category: str, where: Place) -> None:
+def _duplicates(category: str, where: Place, photo: bytes | None, n: int) -> None:
+    """Open reports like this one nearby: "me too" (with this person's photo as a re-observation)
+    instead of a second report."""
     with session() as s:
         near = intake.nearby(s, category, where)
     if not near:
@@ -172,14 +176,17 @@ def _duplicates(category: str, where: Place) -> None:
         seen = right.segmented_control(t("report.observation"), intake.OBSERVATIONS, key=f"obs{item.id}",
                                        format_func=labels("observation"))
         right.button(t("report.me_too"), key=f"metoo{item.id}", icon=":material/thumb_up:",
-                     on_click=_me_too, args=(item.id, seen))
-    if done := st.session_state.pop("me_too_done", None):
-        st.success(t("report.me_too_done", n=done))
+                     on_click=_me_too, args=(item.id, seen, photo, n))
 
 
-def _me_too(report_id: int, seen: str | None) -> None:
-    intake.support(engine(), report_id, seen)
-    st.session_state["me_too_done"] = 1
+def _me_too(report_id: int, seen: str | None, photo: bytes | None, n: int) -> None:
+    try:
+        intake.support(engine(), report_id, seen, photo)
+    except (IntakeError, PhotoError) as err:
+        st.session_state["report_flash"] = ("error", error_text(err))
+        return
+    st.session_state["report_flash"] = ("ok", t("report.me_too_done"))
+    st.session_state[FORM] = n + 1  # supported instead of reported: start a fresh form
 
 
 def _who(n: int) -> tuple[str, str, str]:

@@ -112,9 +112,17 @@ def test_nearby_open_report_offers_me_too(app_env):
     at.button(key="cat_bank_litter0").click().run()
     assert "附近已有 1 条" in at.warning[0].value
     rid = reports()[0].id
+    at.segmented_control(key=f"obs{rid}").set_value("more").run()
     at.button(key=f"metoo{rid}").click().run()
-    assert reports()[0].supporters == 1
-    assert any("已记下" in s.value for s in at.success)
+    (report,) = reports()  # supported, not reported twice
+    assert report.supporters == 1
+    assert "已记下" in at.success[0].value
+    assert at.session_state["report_form"] == 1  # a fresh form
+    from db.engine import session_scope
+    from db.models import Observation, Photo
+    with session_scope(engine_for(settings().database_url)) as s:
+        observation = s.scalars(select(Observation)).one()
+        assert observation.kind == "more" and s.get(Photo, observation.photo_id).kind == "observation"
 
 
 def test_anonymous_hides_the_contact_fields(app_env):
