@@ -6,11 +6,11 @@ from tests.e2e.conftest import wait_idle
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("lang, title, map_title", [
-    ("zh", "清溪守护", "清溪沙柳段地图"),
-    ("en", "Qingxi Guardian", "The Qingxi, Shaliu reach"),
+@pytest.mark.parametrize("lang, title, map_link, map_title", [
+    ("zh", "清溪守护", "清溪地图", "清溪沙柳段地图"),
+    ("en", "Qingxi Guardian", "River map", "The Qingxi, Shaliu reach"),
 ])
-def test_home_and_map(chromium, server, lang, title, map_title, tmp_path):
+def test_home_and_map(chromium, server, lang, title, map_link, map_title, tmp_path):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{server.url}/?lang={lang}")
@@ -19,7 +19,7 @@ def test_home_and_map(chromium, server, lang, title, map_title, tmp_path):
     assert page.get_by_test_id("stMetric").count() == 4
     assert page.get_by_test_id("stException").count() == 0
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link").nth(1).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=map_link).click()
     wait_idle(page)
     page.wait_for_selector("canvas", timeout=30_000)
     assert page.get_by_role("heading", name=map_title).is_visible()
