@@ -29,12 +29,13 @@ def _free_port() -> int:
 class Server:
     """`python -m qingxi setup` then `streamlit run app.py`, as `make run` does, on a temp database."""
 
-    def __init__(self, folder: Path, demo: bool = True):
+    def __init__(self, folder: Path, demo: bool = True, **env: str):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
                     "QINGXI_PHOTO_DIR": str(folder / "photos")}
         self.env.pop("QINGXI_TILE_URL", None)
+        self.env.update(env)
         subprocess.run([sys.executable, "-m", "qingxi", "setup", "--demo" if demo else "--no-demo"],
                        cwd=ROOT, env=self.env, check=True, capture_output=True)
         self.log = (folder / "streamlit.log").open("w")
