@@ -81,6 +81,96 @@ class Village(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Unit(Base):
+    """A body that receives dispatched work: a village committee, the water bureau, the subdistrict."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('deputy','staff','handler','admin')", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: single sign-on only
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class LoginAttempt(Base):
+    """Failed sign-ins per account name and address, for slowing down guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_who", "username", "address", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoutingRule(Base):
+    """Category × village → the unit a report is suggested to go to (None matches any)."""
+
+    __tablename__ = "routing_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+
+
+class ClockTarget(Base):
+    """How long each response step may take, per priority (admin-editable)."""
+
+    __tablename__ = "clock_targets"
+    __table_args__ = (CheckConstraint("seconds > 0", name="seconds"),)
+    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
+    clock: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+
+
+class ResponseTemplate(Base):
+    __tablename__ = "response_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only: who changed what, when, before → after. The app never updates or deletes it."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None]
+    before: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    after: Mapped[str] = mapped_column(Text, default="{}")   # JSON
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
@@ -112,6 +202,8 @@ class Report(Base):
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     supporters: Mapped[int] = mapped_column(Integer, default=0)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)  # dispatched to
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -128,6 +220,7 @@ class Report(Base):
     rated_at: Mapped[datetime | None]
 
     village: Mapped[Village | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
     photos: Mapped[list[Photo]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Photo.id"
     )
@@ -180,6 +273,7 @@ class StatusChange(Base):
     to_state: Mapped[str] = mapped_column(String(24))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(100), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     report: Mapped[Report] = relationship(back_populates="history")

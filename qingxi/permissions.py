@@ -1,0 +1,77 @@
+"""Who may do what. Every service action asks here; pages only ask here too, never decide."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+ROLES = ("public", "deputy", "staff", "handler", "admin")
+STAFF = frozenset({"staff", "admin"})
+
+# action → roles allowed. Handlers are further limited to reports dispatched to their unit.
+RULES: dict[str, frozenset[str]] = {
+    "report.file": frozenset(ROLES),
+    "report.track": frozenset(ROLES),
+    "map.view": frozenset(ROLES),
+    "export.public": frozenset(ROLES),
+    "desk.view": STAFF | {"handler"},
+    "report.view_private": STAFF | {"handler"},
+    "report.sign": STAFF,
+    "report.verify": STAFF,
+    "report.reject": STAFF,
+    "report.priority": STAFF,
+    "report.dispatch": STAFF,
+    "report.callback": STAFF,
+    "report.onsite": STAFF | {"handler"},
+    "report.progress": STAFF | {"handler"},
+    "report.transfer": frozenset({"handler"}),
+    "report.resolve": STAFF | {"handler"},
+    "report.close": STAFF,
+    "report.reopen": STAFF,
+    "report.reply": STAFF | {"handler"},
+    "report.note": STAFF | {"handler"},
+    "report.moderate": STAFF,
+    "signs.print": STAFF,
+    "dashboard.view": STAFF | {"deputy"},
+    "export.private": STAFF,
+    "users.manage": frozenset({"admin"}),
+    "routing.edit": frozenset({"admin"}),
+    "clocks.edit": frozenset({"admin"}),
+    "templates.edit": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+}
+UNIT_BOUND = frozenset(a for a, roles in RULES.items() if a.startswith("report.") and "handler" in roles)
+
+
+class Actor(Protocol):
+    role: str
+    unit_id: int | None
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class Denied(PermissionError):
+    action: str
+    role: str
+
+    def __str__(self) -> str:
+        return f"{self.role} may not {self.action}"
+
+
+def role_of(user: Actor | None) -> str:
+    return "public" if user is None or user.disabled else user.role
+
+
+def can(user: Actor | None, action: str, report_unit_id: int | None = None, *, on_report: bool = False) -> bool:
+    """True when `user` (None: the public) may do `action`; for actions on a report, handlers
+    only on reports dispatched to their own unit (pass on_report=True with the report's unit)."""
+    role = role_of(user)
+    if role not in RULES[action]:
+        return False
+    if role == "handler" and on_report and action in UNIT_BOUND:
+        return user.unit_id is not None and report_unit_id == user.unit_id
+    return True
+
+
+def require(user: Actor | None, action: str, report_unit_id: int | None = None, *, on_report: bool = False) -> None:
+    if not can(user, action, report_unit_id, on_report=on_report):
+        raise Denied(action, role_of(user))
