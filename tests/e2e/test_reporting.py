@@ -37,7 +37,8 @@ def test_file_follow_and_find_a_report_on_a_phone(chromium, fresh_server, tmp_pa
     box.fill(code.lower())
     box.press("Enter")
     page.get_by_role("heading", name="待签收").wait_for(timeout=30_000)
-    assert page.get_by_text("岸边垃圾").first.is_visible()
+    wait_idle(page)
+    page.get_by_text("岸边垃圾").first.wait_for(timeout=15_000)
 
     context.close()
 
