@@ -48,7 +48,9 @@ class Actor(Protocol):
     disabled: bool
 
 
-@dataclass(frozen=True)
+# Not frozen: contextlib (session_scope) sets __traceback__ on exceptions passing through it,
+# which a frozen dataclass refuses (FrozenInstanceError instead of Denied).
+@dataclass(eq=False)
 class Denied(PermissionError):
     action: str
     role: str

@@ -20,6 +20,7 @@ class State(StrEnum):
     DISPATCHED = "dispatched"    # 已派单
     IN_PROGRESS = "in_progress"  # 处理中
     REOPENED = "reopened"        # 重新打开
+    RESOLVED = "resolved"        # 已办结, 待核实 (the handler says it is done; staff check it)
     FIXED = "fixed"              # 已解决
     UNFIXED = "unfixed"          # 已关闭 (未解决)
     DUPLICATE = "duplicate"      # 重复
@@ -29,7 +30,7 @@ class State(StrEnum):
 
 KIND = {
     State.SUBMITTED: Kind.OPEN, State.SIGNED: Kind.OPEN, State.DISPATCHED: Kind.OPEN,
-    State.IN_PROGRESS: Kind.OPEN, State.REOPENED: Kind.OPEN, State.FIXED: Kind.FIXED,
+    State.IN_PROGRESS: Kind.OPEN, State.REOPENED: Kind.OPEN, State.RESOLVED: Kind.OPEN, State.FIXED: Kind.FIXED,
     State.UNFIXED: Kind.CLOSED, State.DUPLICATE: Kind.CLOSED, State.REFERRED: Kind.CLOSED,
     State.INVALID: Kind.CLOSED,
 }
@@ -38,8 +39,11 @@ _ENDINGS = {State.FIXED, State.UNFIXED, State.DUPLICATE, State.REFERRED, State.I
 TRANSITIONS: dict[State, set[State]] = {
     State.SUBMITTED: {State.SIGNED} | _ENDINGS,
     State.SIGNED: {State.DISPATCHED} | _ENDINGS,
-    State.DISPATCHED: {State.IN_PROGRESS, State.SIGNED} | _ENDINGS,
-    State.IN_PROGRESS: {State.DISPATCHED} | _ENDINGS,
+    State.DISPATCHED: {State.IN_PROGRESS, State.SIGNED, State.RESOLVED} | _ENDINGS,
+    # → signed: the handler's unit hands it back (退回) for dispatching elsewhere.
+    State.IN_PROGRESS: {State.DISPATCHED, State.SIGNED, State.RESOLVED} | _ENDINGS,
+    # The handler resolved it; staff close it (fixed / unfixed) or send it back to the handler.
+    State.RESOLVED: {State.IN_PROGRESS} | _ENDINGS,
     State.REOPENED: {State.SIGNED} | _ENDINGS,
     **{s: {State.REOPENED} for s in _ENDINGS},
 }
