@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db import repo
 from db.engine import session_scope
 from db.models import Observation, Photo, Report, StatusChange
-from qingxi import codes, geography, photos
+from qingxi import clocks, codes, geography, photos
 from qingxi.reports import CATEGORIES, OPEN_STATES, SIZED_CATEGORIES, SIZES, State
 from qingxi.settings import current as settings
 
@@ -209,7 +209,7 @@ def _report(s: Session, sub: Submission, prepared: list[photos.Prepared], saved:
         off_river=where.problem is not None,
         reporter_name=None if anonymous else (sub.name.strip() or None),
         reporter_phone=None if anonymous else (normalise_phone(sub.phone) or None),
-        visibility=sub.visibility, state=State.SUBMITTED.value,
+        visibility=sub.visibility, state=State.SUBMITTED.value, priority=clocks.default_priority(sub.category),
     )
     report.photos = [_photo_row(p, f, "report") for p, f in zip(prepared, saved)]
     report.history = [StatusChange(to_state=State.SUBMITTED.value)]

@@ -462,3 +462,71 @@ def queue(session: Session, user, filters: QueueFilter | None = None, now: datet
             r.id in verified, found, due))
     items.sort(key=lambda i: (i.next_due is None, i.next_due or i.created_at, i.created_at, i.id))
     return Queue(items, q.desk_counts(session, states, f, scope))
+
+
+# ---------------------------------------------------------------- one report, as the desk sees it
+
+# The desk actions each state offers (the services still check every move themselves).
+OFFERED: dict[str, tuple[str, ...]] = {
+    State.SUBMITTED: ("sign", "merge", "refer", "hide", "priority", "reply"),
+    State.REOPENED: ("sign", "merge", "refer", "hide", "priority", "reply"),
+    State.SIGNED: ("dispatch", "verify", "callback", "merge", "refer", "hide", "priority", "close_fixed",
+                   "close_unfixed", "reply"),
+    State.DISPATCHED: ("onsite", "progress", "dispatch", "callback", "resolve", "transfer", "close_fixed",
+                       "close_unfixed", "reply"),
+    State.IN_PROGRESS: ("progress", "onsite", "dispatch", "callback", "resolve", "transfer", "close_fixed",
+                        "close_unfixed", "reply"),
+    State.RESOLVED: ("close_fixed", "close_unfixed", "send_back", "callback", "reply"),
+}
+_PERMISSION = {
+    "sign": "report.sign", "merge": "report.reject", "refer": "report.reject", "hide": "report.reject",
+    "priority": "report.priority", "dispatch": "report.dispatch", "verify": "report.verify",
+    "callback": "report.callback", "onsite": "report.onsite", "progress": "report.progress",
+    "resolve": "report.resolve", "transfer": "report.transfer", "send_back": "report.close",
+    "close_fixed": "report.close", "close_unfixed": "report.close", "reopen": "report.reopen",
+    "reply": "report.reply",
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    id: int
+    code: str
+    category: str
+    state: str
+    priority: str
+    description: str
+    reporter_name: str | None
+    reporter_phone: str | None
+    village: str | None
+    river_km: float | None
+    bank: str | None
+    off_river: bool
+    unit_id: int | None
+    suggested_unit: int | None
+    photos: list[tuple[int, str, str, bool]]  # id, kind, public file, hidden
+    history: list[StatusChange]
+    actions: list[str]
+    units: dict[int, str]
+    templates: list[Template]
+
+
+def detail(session: Session, user, report_id: int) -> Detail:
+    """Everything staff (or the unit it was dispatched to) may see of a report, with the actions
+    this person may take on it now."""
+    actor = q.fresh_user(session, user)
+    permissions.require(actor, "report.view_private")
+    r = q.report(session, report_id, lock=False)
+    if r is None:
+        raise DeskError("not_found")
+    permissions.require(actor, "report.view_private", r.unit_id, on_report=True)
+    offered = OFFERED.get(State(r.state), ("reopen",) if not r.hidden else ())
+    return Detail(
+        id=r.id, code=r.code, category=r.category, state=r.state, priority=r.priority, description=r.description,
+        reporter_name=r.reporter_name, reporter_phone=r.reporter_phone,
+        village=r.village.name if r.village else None, river_km=r.river_km, bank=r.bank, off_river=r.off_river,
+        unit_id=r.unit_id, suggested_unit=suggest_unit(session, r),
+        photos=[(p.id, p.kind, p.public_name, p.hidden) for p in r.photos], history=list(r.history),
+        actions=[a for a in offered if permissions.can(actor, _PERMISSION[a], r.unit_id, on_report=True)],
+        units={u.id: u.name for u in q.active_units(session)}, templates=apply_template(session, r.state),
+    )

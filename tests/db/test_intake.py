@@ -67,10 +67,17 @@ def test_a_report_lands_on_the_river_with_clean_photos(ready, photo_dir):
         assert r.village is not None and r.river_version_id is not None
         assert (r.reporter_name, r.reporter_phone) == ("王大姐", "13800001234")
         assert [h.to_state for h in r.history] == ["submitted"]
+        assert r.priority == "normal"
         stored = {r.photos[0].public_name, r.photos[0].thumb_name}
     assert files(photo_dir) == stored
     for name in stored:
         assert b"Exif" not in (photo_dir / name).read_bytes()[:2048]
+
+
+def test_pollution_is_urgent_from_the_start(ready, photo_dir):
+    intake.submit(ready, sub(ready, category="sewage"), photo_dir)
+    with session_scope(ready) as s:
+        assert s.scalars(select(Report.priority)).one() == "urgent"
 
 
 def test_anonymous_stores_no_name_or_phone(ready, photo_dir):

@@ -1,0 +1,136 @@
+"""The triage desk: the queue ordered by the first response clock to run out, and one report's
+details and actions. Handlers see only their unit's work (the services enforce it)."""
+import streamlit as st
+
+from db.triage_queries import QueueFilter
+from qingxi import permissions, triage
+from qingxi.permissions import Denied
+from qingxi.photos import PhotoError
+from qingxi.reports import CATEGORIES, TransitionError
+from qingxi.settings import current as settings
+from ui import current_user, engine, labels, session, t, text
+
+CLOCK_MARK = {"met": "🟢", "late": "🟠", "running": "⚪", "overdue": "🔴", "skipped": "➖"}
+
+
+def render() -> None:
+    user = current_user()
+    if not permissions.can(user, "desk.view"):
+        st.error(t("desk.denied"))
+        return
+    st.title(t("desk.title"))
+    if flash := st.session_state.pop("desk_flash", None):
+        (st.error if flash[0] == "error" else st.success)(flash[1])
+    with session() as s:
+        queue = triage.queue(s, user, _filters())
+    _badges(queue.counts)
+    if not queue.items:
+        st.info(t("desk.empty"))
+    for item in queue.items:
+        _row(item)
+    if (chosen := st.session_state.get("desk_report")) is not None:
+        _detail(user, chosen)
+
+
+def _filters() -> QueueFilter:
+    with st.expander(t("desk.filters"), icon=":material/filter_list:"):
+        category = st.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="desk_category",
+                                format_func=labels("category"))
+    return QueueFilter(category=category)
+
+
+def _badges(counts: dict[str, int]) -> None:
+    cols = st.columns(max(len(counts), 1))
+    for col, (state, n) in zip(cols, counts.items()):
+        col.metric(t(f"state.{state}"), n)
+
+
+def _row(item: triage.QueueItem) -> None:
+    overdue = any(c.state == "overdue" for c in item.clocks)
+    with st.container(border=True):
+        head, act = st.columns([5, 1])
+        title = f"#{item.id} · {t(f'category.{item.category}')} · {t(f'state.{item.state}')} · {item.village or '—'}"
+        head.markdown(f":red[**{title}**]" if overdue else f"**{title}**")  # overdue glows
+        head.caption(" ".join(f"{CLOCK_MARK[c.state]} {t(f'desk.clock.{c.name}')}" for c in item.clocks)
+                     + f" · {t(f'desk.priority.{item.priority}')} · {text.age(item.created_at)}"
+                     + (f" · {t('desk.off_river')}" if item.off_river else ""))
+        act.button(t("desk.open"), key=f"open{item.id}", on_click=st.session_state.__setitem__,
+                   args=("desk_report", item.id))
+
+
+def _detail(user, report_id: int) -> None:
+    try:
+        with session() as s:
+            d = triage.detail(s, user, report_id)
+    except (Denied, triage.DeskError):
+        st.session_state.pop("desk_report", None)
+        st.error(t("desk.denied"))
+        return
+    st.divider()
+    st.subheader(f"#{d.id} {d.code} · {t(f'category.{d.category}')}")
+    st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
+    if d.off_river:
+        st.warning(t("desk.off_river"))
+    st.text(d.description or "—")
+    st.caption(t("desk.reporter", name=d.reporter_name or "—", phone=d.reporter_phone or "—"))
+    folder = settings().photo_dir
+    shown = [str(folder / name) for _, _, name, hidden in d.photos if not hidden]
+    if shown:
+        st.image(shown, width=180)
+    with st.expander(t("desk.history")):
+        for h in d.history:
+            st.text(f"{text.when(h.at)} · {t(f'state.{h.to_state}')} · {h.actor or '—'}"
+                    f"{'' if h.public else ' · ' + t('desk.private')}\n{h.note}")
+    if d.actions:
+        _act(user, d)
+
+
+def _act(user, d: triage.Detail) -> None:
+    with st.form(f"act{d.id}", clear_on_submit=True):
+        action = st.selectbox(t("desk.action"), d.actions, format_func=labels("desk.do"))
+        unit = st.selectbox(t("desk.unit"), list(d.units), format_func=d.units.get,
+                            index=list(d.units).index(d.suggested_unit) if d.suggested_unit in d.units else None)
+        priority = st.segmented_control(t("desk.priority_label"), ["urgent", "normal"], default=d.priority,
+                                        format_func=labels("desk.priority"))
+        note = st.text_area(t("desk.note"), value=d.templates[0].text if d.templates else "")
+        public = st.checkbox(t("desk.public"), value=True)
+        target = st.number_input(t("desk.merge_into"), min_value=1, step=1, value=None)
+        photo = st.file_uploader(t("desk.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+        if st.form_submit_button(t("desk.do_it"), type="primary"):
+            _run(user, d.id, action, note, unit, priority, public, target, photo.getvalue() if photo else None)
+            st.rerun()
+
+
+def _run(user, rid: int, action: str, note: str, unit, priority, public: bool, target, photo) -> None:
+    """One desk action through its service; the outcome shows after the rerun."""
+    eng = engine()
+    calls = {
+        "sign": lambda: triage.sign(eng, user, rid),
+        "verify": lambda: triage.verify(eng, user, rid, note),
+        "priority": lambda: triage.set_priority(eng, user, rid, priority),
+        "merge": lambda: triage.merge(eng, user, rid, int(target or 0), note),
+        "refer": lambda: triage.refer(eng, user, rid, note),
+        "hide": lambda: triage.hide(eng, user, rid, note),
+        "dispatch": lambda: triage.dispatch(eng, user, rid, unit, note),
+        "callback": lambda: triage.call_back(eng, user, rid, note),
+        "onsite": lambda: triage.on_site(eng, user, rid, note),
+        "progress": lambda: triage.progress(eng, user, rid, note, public),
+        "transfer": lambda: triage.request_transfer(eng, user, rid, note),
+        "resolve": lambda: triage.resolve(eng, user, rid, photo, note),
+        "send_back": lambda: triage.send_back(eng, user, rid, note),
+        "close_fixed": lambda: triage.close_fixed(eng, user, rid, note),
+        "close_unfixed": lambda: triage.close_unfixed(eng, user, rid, note),
+        "reopen": lambda: triage.reopen(eng, user, rid, note),
+        "reply": lambda: triage.reply(eng, user, rid, note, public),
+    }
+    try:
+        calls[action]()
+        st.session_state["desk_flash"] = ("ok", t("desk.done"))
+    except triage.DeskError as err:
+        st.session_state["desk_flash"] = ("error", t(f"desk.error.{err.key}", **err.values))
+    except TransitionError:
+        st.session_state["desk_flash"] = ("error", t("desk.error.transition"))
+    except Denied:
+        st.session_state["desk_flash"] = ("error", t("desk.denied"))
+    except PhotoError as err:
+        st.session_state["desk_flash"] = ("error", t(f"photo.error.{err.key}"))
