@@ -9,7 +9,7 @@ PORT    ?= 8501
 
 run: deps
 	$(BIN)/python -m qingxi setup
-	$(BIN)/streamlit run app.py --server.address=localhost --server.port=$(PORT)
+	$(BIN)/streamlit run server.py --server.address=localhost --server.port=$(PORT)
 
 test: deps browser
 	$(BIN)/python -m pytest

@@ -1,11 +1,13 @@
 """Qingxi Guardian (清溪守护): settings, language, who the user is, and the pages they may open."""
 import streamlit as st
 
-from pages import home, reporting, river_map, signboards, status
+from db.models import User
+from pages import admin_users, desk, home, reporting, river_map, sign_in, signboards, status
+from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
 from qingxi.settings import LANGUAGES, current as settings
-from ui import t
+from ui import current_user, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
 
@@ -27,19 +29,31 @@ with st.sidebar:
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
 
-role = "public"  # accounts and roles arrive with the staff issue
+user = current_user()
+if user is not None:
+    with st.sidebar:
+        sign_in.sign_out_box(user)
 
 
-def pages_for(role: str) -> list:
-    public = [
-        # url_paths differ from module names: a page file must never be reachable by its own name.
+def pages_for(user: User | None) -> dict[str, list]:
+    # url_paths differ from module names: a page file must never be reachable by its own name.
+    portal = [
         st.Page(home.render, title=t("nav.home"), icon=":material/home:", url_path="welcome", default=True),
         st.Page(reporting.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=signs.REPORT_PATH),
         st.Page(status.render, title=t("nav.track"), icon=":material/search:", url_path=status.URL),
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
-        st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"),
     ]
-    return public
+    if permissions.can(user, "signs.print"):
+        portal.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))
+    if user is None:
+        return {"": portal + [st.Page(sign_in.render, title=t("auth.nav_signin"), icon=":material/login:",
+                                      url_path=sign_in.URL)]}
+    if permissions.can(user, "desk.view"):
+        portal.insert(1, st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path="triage"))
+    account = [st.Page(sign_in.account, title=t("auth.nav_account"), icon=":material/person:", url_path="account")]
+    if permissions.can(user, "users.manage"):
+        account.append(st.Page(admin_users.render, title=t("admin.nav"), icon=":material/group:", url_path="admin"))
+    return {"": portal, t("auth.section"): account}
 
 
-st.navigation(pages_for(role)).run()
+st.navigation(pages_for(user)).run()

@@ -1,11 +1,14 @@
 """Print QR signboards for villages and river-km posts (each opens the report form on that spot)."""
 import streamlit as st
 
-from qingxi import intake, qr, signboards
-from ui import lang, session, t
+from qingxi import intake, permissions, qr, signboards
+from ui import current_user, lang, session, t
 
 
 def render() -> None:
+    if not permissions.can(current_user(), "signs.print"):
+        st.error(t("access.staff_only"))
+        return
     st.title(t("signs.title"))
     st.caption(t("signs.intro"))
     with session() as s:

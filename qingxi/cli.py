@@ -1,15 +1,16 @@
-"""Command line: `python -m qingxi setup | import-geo FILE | riverside CODE yes|no`."""
+"""Command line: `python -m qingxi setup | import-geo FILE | riverside CODE yes|no | create-user NAME`."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
 
-from db import migrate, repo
+from db import accounts_repo, migrate, repo
 from db.engine import engine_for, session_scope
 from geo.importer import GeoImportError
-from qingxi import demo, geography, photos
+from qingxi import accounts, demo, geography, photos
 from qingxi.i18n import t
 from qingxi.settings import current as settings
 
@@ -25,8 +26,40 @@ def setup(load_demo: bool | None) -> None:
         if load_demo is None:
             load_demo = fresh and os.environ.get("CI") != "true"
         added = demo.load_demo(session, cfg.photo_dir) if load_demo else 0
+        users = demo.load_demo_users(session) if load_demo else []
     print(f"database ready ({engine.url.get_backend_name()}); reference geography "
           f"{'installed' if fresh else 'kept'}; demo reports added: {added}; stale temp files removed: {swept}")
+    if users:
+        print(f"demo accounts (password {demo.DEMO_PASSWORD}): "
+              + ", ".join(f"{name} ({role})" for name, role in users))
+
+
+def _password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    return first if getpass.getpass("again: ") == first else None
+
+
+def create_user(username: str, role: str, name: str, unit: str | None, from_stdin: bool, lang: str) -> int:
+    password = _password(from_stdin)
+    if password is None:
+        print("the two passwords differ", file=sys.stderr)
+        return 2
+    try:
+        with session_scope(engine_for(settings().database_url)) as session:
+            unit_id = None
+            if unit:
+                found = accounts_repo.unit_by_name(session, unit)
+                if found is None:
+                    raise accounts.AccountError("unknown_unit")
+                unit_id = found.id
+            accounts.add_account(session, None, username, name, role, password, unit_id)
+    except accounts.AccountError as err:
+        print(t(f"auth.error.{err.key}", lang, **err.values), file=sys.stderr)
+        return 2
+    print(f"account {accounts.normalise(username)} ({role}) created")
+    return 0
 
 
 def import_geo(path: Path, reverse: bool, lang: str) -> int:
@@ -62,10 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("riverside", help="mark a village as riverside or not")
     p.add_argument("code")
     p.add_argument("flag", choices=("yes", "no"))
+    p = sub.add_parser("create-user", help="open an account (the password is asked twice, or read from stdin)")
+    p.add_argument("username")
+    p.add_argument("--role", choices=accounts.ROLES, required=True)
+    p.add_argument("--name", required=True, help="the name shown in the portal")
+    p.add_argument("--unit", help="the unit's exact name (handlers need one)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
     args = parser.parse_args(argv)
     if args.command == "setup":
         setup(args.demo)
         return 0
     if args.command == "import-geo":
         return import_geo(args.file, args.reverse, args.lang)
+    if args.command == "create-user":
+        return create_user(args.username, args.role, args.name, args.unit, args.password_stdin, args.lang)
     return riverside(args.code, args.flag == "yes")

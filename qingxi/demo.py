@@ -11,12 +11,17 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import Session
 
-from db import repo
+from db import accounts_repo, repo
 from db.models import Photo, Report, StatusChange, utcnow
-from qingxi import codes, geography, photos
+from qingxi import accounts, codes, geography, photos
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, State, move
 
 DEMO_NOTE = "【演示数据 DEMO】"
+# Demo accounts share one published password: they exist only in a demo database (first `make run`).
+DEMO_PASSWORD = "qingxi-demo"
+DEMO_UNIT = "沙柳村村委会（演示）"
+DEMO_USERS = [("demo-admin", "演示管理员", "admin"), ("demo-staff", "演示工作人员", "staff"),
+              ("demo-handler", "演示承办人", "handler"), ("demo-deputy", "演示代表", "deputy")]
 # Paths a demo report takes through the state machine, with how often each occurs.
 PATHS = [
     ((), 5),
@@ -90,3 +95,15 @@ def load_demo(session: Session, photo_dir: Path, count: int = 80, seed: int = 20
     session.flush()
     return count
 
+
+
+def load_demo_users(session: Session) -> list[tuple[str, str]]:
+    """The four demo accounts (and the handler's demo unit); returns (username, role) pairs added."""
+    unit = accounts_repo.unit_by_name(session, DEMO_UNIT) or accounts_repo.add_unit(session, DEMO_UNIT)
+    added = []
+    for username, name, role in DEMO_USERS:
+        if accounts_repo.user_by_name(session, username) is None:
+            accounts.add_account(session, None, username, name, role, DEMO_PASSWORD,
+                                 unit.id if role == "handler" else None, is_demo=True)
+            added.append((username, role))
+    return added

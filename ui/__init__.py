@@ -1,4 +1,4 @@
-"""Streamlit glue shared by the pages: the current language, the database, caching."""
+"""Streamlit glue shared by the pages: the current language, the database, who is signed in."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from db import migrate
 from db.engine import engine_for, session_scope
-from qingxi import geography, i18n
+from db.models import User
+from qingxi import accounts, geography, i18n
 from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
 
@@ -55,3 +56,18 @@ def engine() -> Engine:
 def session() -> Iterator[Session]:
     with session_scope(engine()) as s:
         yield s
+
+
+def session_token() -> str | None:
+    """The browser's session cookie (HttpOnly: set by /auth/login, never by JavaScript)."""
+    token = st.context.cookies.get(accounts.COOKIE)
+    return token if isinstance(token, str) else None  # AppTest's stand-in client has no real cookies
+
+
+def current_user() -> User | None:
+    """Looked up on every run, never cached: a disabled account or ended session counts at once."""
+    token = session_token()
+    if not token:
+        return None
+    with session() as s:
+        return accounts.user_for_token(s, token)

@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 
 class Server:
-    """`python -m qingxi setup` then `streamlit run app.py`, as `make run` does, on a temp database."""
+    """`python -m qingxi setup` then `streamlit run server.py`, as `make run` does, on a temp database."""
 
     def __init__(self, folder: Path, demo: bool = True, **env: str):
         self.port = _free_port()
@@ -40,7 +40,7 @@ class Server:
                        cwd=ROOT, env=self.env, check=True, capture_output=True)
         self.log = (folder / "streamlit.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={self.port}",
+            [sys.executable, "-m", "streamlit", "run", "server.py", f"--server.port={self.port}",
              "--server.address=127.0.0.1", "--server.headless=true", "--server.fileWatcherType=none",
              "--browser.gatherUsageStats=false"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)

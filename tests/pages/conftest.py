@@ -47,3 +47,29 @@ def file_report(app_env):
         return intake.submit(engine, intake.Submission([data], fields.pop("category", "bank_litter"), where, **fields)).code
 
     return file
+
+
+@pytest.fixture
+def sign_in_as(app_env, monkeypatch):
+    """Sign in through the accounts service and hand the token to the app as the browser's cookie
+    would (AppTest cannot send cookies): sign_in_as("staff") → the new User."""
+    import ui
+    from db import accounts_repo
+    from db.engine import engine_for, session_scope
+    from qingxi import accounts
+    from qingxi.cli import setup
+    from qingxi.settings import current
+
+    setup(load_demo=False)
+    engine = engine_for(current().database_url)
+
+    def sign(role: str, username: str | None = None):
+        username = username or f"test-{role}"
+        with session_scope(engine) as s:
+            unit = accounts_repo.add_unit(s, f"{username} unit").id if role == "handler" else None
+            user = accounts.create_user(s, username, f"Test {role}", role, "password-1", unit)
+        token = accounts.sign_in(engine, username, "password-1", "127.0.0.1")
+        monkeypatch.setattr(ui, "session_token", lambda: token)
+        return user
+
+    return sign

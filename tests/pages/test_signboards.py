@@ -2,13 +2,15 @@
 import re
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from qingxi import settings
 from tests.pages.conftest import open_app, open_page
 
 
 @pytest.mark.parametrize("lang, heading", [("zh", "二维码标牌"), ("en", "QR signboards")])
-def test_sheets_for_riverside_villages_and_km_posts(app_env, lang, heading):
+def test_sheets_for_riverside_villages_and_km_posts(sign_in_as, lang, heading):
+    sign_in_as("staff")
     at = open_page(open_app(lang), "signs")
     assert not at.exception and at.title[0].value == heading
     villages = at.multiselect[0].value
@@ -17,7 +19,8 @@ def test_sheets_for_riverside_villages_and_km_posts(app_env, lang, heading):
     assert len(at.image) == len(villages) + posts
 
 
-def test_printable_sheet_links_open_the_form_on_that_place(app_env, monkeypatch):
+def test_printable_sheet_links_open_the_form_on_that_place(sign_in_as, monkeypatch):
+    sign_in_as("staff")
     monkeypatch.setenv("QINGXI_PUBLIC_URL", "https://qingxi.example.cn")
     settings.current.cache_clear()
     at = open_page(open_app("zh"), "signs")
@@ -37,8 +40,28 @@ def test_printable_sheet_links_open_the_form_on_that_place(app_env, monkeypatch)
     assert len(re.findall(r"<svg", doc)) == 10 and "流源村" in doc
 
 
-def test_nothing_chosen_says_so(app_env):
+def test_nothing_chosen_says_so(sign_in_as):
+    sign_in_as("admin")
     at = open_page(open_app("en"), "signs")
     at.multiselect[0].set_value([]).run()
     at.toggle[0].set_value(False).run()
     assert at.info[0].value == "No place chosen."
+
+
+def test_signboards_are_for_staff_only(sign_in_as):
+    at = open_app("zh")
+    assert "signs" not in {info["url_pathname"] for info in at._registered_pages.values()}
+    sign_in_as("deputy")
+    at = open_app("zh")
+    assert "signs" not in {info["url_pathname"] for info in at._registered_pages.values()}
+
+
+def _signboards_alone() -> None:
+    from pages import signboards
+
+    signboards.render()
+
+
+def test_the_page_itself_refuses_the_public(app_env):
+    at = AppTest.from_function(_signboards_alone, default_timeout=30).run()
+    assert at.error[0].value == "这一页只对工作人员开放，请先登录。" and not at.image

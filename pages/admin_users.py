@@ -1,0 +1,88 @@
+"""Accounts (admins only): who has an account, invite someone, disable an account, change a role."""
+from __future__ import annotations
+
+import streamlit as st
+
+from db import accounts_repo
+from qingxi import accounts, permissions
+from ui import current_user, engine, labels, session, t
+
+NOTICE = "admin_notice"  # (kind, text, one-time password or None), shown once after an action
+
+
+def _run(action, *args, done: str) -> None:
+    """Do an admin action for the signed-in user; say how it went on the next run."""
+    try:
+        result = action(engine(), current_user(), *args)
+    except accounts.AccountError as err:
+        st.session_state[NOTICE] = ("error", t(f"auth.error.{err.key}", **err.values), None)
+    except permissions.Denied:
+        st.session_state[NOTICE] = ("error", t("admin.refused"), None)
+    else:
+        st.session_state[NOTICE] = ("success", t(done), result if isinstance(result, str) else None)
+
+
+def _invite() -> None:
+    v = st.session_state
+    _run(accounts.invite, v.invite_username, v.invite_name, v.invite_role, v.invite_unit, done="admin.invited")
+
+
+def _save_role(user_id: int) -> None:
+    v = st.session_state
+    _run(accounts.set_role, user_id, v[f"role_{user_id}"], v[f"unit_{user_id}"], done="admin.role_saved")
+
+
+def _notice() -> None:
+    if NOTICE not in st.session_state:
+        return
+    kind, text, password = st.session_state.pop(NOTICE)
+    (st.success if kind == "success" else st.error)(text)
+    if password:
+        st.code(password, language=None)
+        st.warning(t("admin.password_once"), icon=":material/visibility_off:")
+
+
+def render() -> None:
+    user = current_user()
+    if not permissions.can(user, "users.manage"):
+        st.error(t("admin.refused"))
+        return
+    st.title(t("admin.title"))
+    _notice()
+    with session() as s:
+        people = accounts_repo.users(s)
+        units = {u.id: u.name for u in accounts_repo.units(s)}
+    role_label = labels("auth.role")
+    st.dataframe([{t("admin.col.username"): p.username, t("admin.col.name"): p.display_name,
+                   t("admin.col.role"): role_label(p.role), t("admin.col.unit"): p.unit.name if p.unit else "",
+                   t("admin.col.disabled"): p.disabled} for p in people], hide_index=True)
+    unit_label = lambda unit_id: units.get(unit_id, t("auth.no_unit"))  # noqa: E731
+
+    st.subheader(t("admin.invite_title"))
+    with st.form("invite", clear_on_submit=True):
+        st.text_input(t("admin.col.username"), key="invite_username", help=t("admin.username_help"))
+        st.text_input(t("admin.col.name"), key="invite_name")
+        st.selectbox(t("admin.col.role"), accounts.ROLES, key="invite_role", format_func=role_label)
+        st.selectbox(t("admin.col.unit"), [None, *units], key="invite_unit", format_func=unit_label)
+        st.form_submit_button(t("admin.invite"), on_click=_invite)
+
+    others = {p.id: p for p in people if p.id != user.id}
+    if not others:
+        return
+    st.subheader(t("admin.manage_title"))
+    chosen = st.selectbox(t("admin.user"), list(others), key="manage_user",
+                          format_func=lambda i: f"{others[i].display_name} ({others[i].username})")
+    person = others[chosen]
+    with st.form(f"role_form_{chosen}"):  # keyed by person: switching people shows their own values
+        st.selectbox(t("admin.col.role"), accounts.ROLES, index=accounts.ROLES.index(person.role),
+                     key=f"role_{chosen}", format_func=role_label)
+        options = [None, *units]
+        st.selectbox(t("admin.col.unit"), options, key=f"unit_{chosen}", format_func=unit_label,
+                     index=options.index(person.unit_id) if person.unit_id in options else 0)
+        st.form_submit_button(t("admin.save_role"), on_click=_save_role, args=(chosen,))
+    if person.disabled:
+        st.button(t("admin.enable"), on_click=_run, args=(accounts.enable_user, chosen),
+                  kwargs={"done": "admin.enabled"}, icon=":material/lock_open:")
+    else:
+        st.button(t("admin.disable"), on_click=_run, args=(accounts.disable_user, chosen),
+                  kwargs={"done": "admin.disabled"}, icon=":material/block:", type="primary")

@@ -1,0 +1,45 @@
+"""Sign in with a username and password; once signed in, who you are and how to sign out."""
+import streamlit as st
+
+from db.models import User
+from ui import current_user, lang, t
+from ui.forms import post_form
+
+URL = "signin"
+
+
+def _error() -> str | None:
+    """The refusal /auth/login sent back, in the reader's language (nothing for unknown keys)."""
+    key = st.query_params.get("error")
+    if key == "wrong":
+        return t("auth.error.wrong")
+    if key == "slowed":
+        minutes = st.query_params.get("minutes", "")
+        return t("auth.error.slowed", minutes=int(minutes) if minutes.isdigit() else 15)
+    return None
+
+
+def render() -> None:
+    st.title(t("auth.signin_title"))
+    if message := _error():
+        st.error(message, icon=":material/lock:")
+    post_form("/auth/login", t("auth.signin"), key="signin_form", fields=[
+        {"name": "username", "label": t("auth.username"), "type": "text", "autocomplete": "username"},
+        {"name": "password", "label": t("auth.password"), "type": "password", "autocomplete": "current-password"},
+    ], hidden={"next": st.query_params.get("next") or f"/?lang={lang()}", "lang": lang()})
+    st.caption(t("auth.signin_note"))
+
+
+def sign_out_box(user: User) -> None:
+    st.caption(t("auth.signed_in_as", name=user.display_name))
+    post_form("/auth/logout", t("auth.signout"), key="signout_form", hidden={"lang": lang()})
+
+
+def account() -> None:
+    user = current_user()
+    if user is None:
+        st.info(t("auth.signed_out"))
+        return
+    st.title(user.display_name)
+    st.markdown(t("auth.account_line", username=user.username, role=t(f"auth.role.{user.role}"),
+                  unit=user.unit.name if user.unit else t("auth.no_unit")))
