@@ -3,6 +3,7 @@ a dependency): cookie flags, cross-site refusals, safe redirects, sign-out."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -56,7 +57,9 @@ def post(path: str, form: dict, *, origin: str | None = f"http://{HOST}", scheme
     async def send(message: dict) -> None:
         outbox.append(message)
 
-    asyncio.run(Starlette(routes=auth.routes())(scope, receive, send))
+    # A thread of its own: the browser tests' playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, Starlette(routes=auth.routes())(scope, receive, send)).result()
     start = outbox[0]
     return Answer(start["status"], [(k.decode().lower(), v.decode()) for k, v in start["headers"]])
 
