@@ -10,7 +10,8 @@ from qingxi.reports import CATEGORIES, TransitionError
 from qingxi.settings import current as settings
 from ui import current_user, engine, labels, session, t, text
 
-CLOCK_MARK = {"met": "🟢", "late": "🟠", "running": "⚪", "overdue": "🔴", "skipped": "➖"}
+CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
+              "skipped": ":gray[–]"}
 
 
 def render() -> None:
@@ -24,12 +25,12 @@ def render() -> None:
     with session() as s:
         queue = triage.queue(s, user, _filters())
     _badges(queue.counts)
+    if (chosen := st.session_state.get("desk_report")) is not None:
+        _detail(user, chosen)  # above the queue: no scrolling past forty reports to reach it
     if not queue.items:
         st.info(t("desk.empty"))
     for item in queue.items:
         _row(item)
-    if (chosen := st.session_state.get("desk_report")) is not None:
-        _detail(user, chosen)
 
 
 def _filters() -> QueueFilter:
@@ -66,7 +67,6 @@ def _detail(user, report_id: int) -> None:
         st.session_state.pop("desk_report", None)
         st.error(t("desk.denied"))
         return
-    st.divider()
     st.subheader(f"#{d.id} {d.code} · {t(f'category.{d.category}')}")
     st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
     if d.off_river:
@@ -83,6 +83,7 @@ def _detail(user, report_id: int) -> None:
                     f"{'' if h.public else ' · ' + t('desk.private')}\n{h.note}")
     if d.actions:
         _act(user, d)
+    st.divider()
 
 
 def _act(user, d: triage.Detail) -> None:
