@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import AuditEntry, LoginAttempt, Unit, User, UserSession
+from db.models import LoginAttempt, Unit, User, UserSession
 
 
 def user_by_name(session: Session, username: str) -> User | None:
@@ -85,7 +85,3 @@ def clear_failures(session: Session, username: str, address: str, *, before: dat
     if before is not None:
         query = query.where(LoginAttempt.at <= before)
     session.execute(query)
-
-
-def add_audit(session: Session, entry: AuditEntry) -> None:
-    session.add(entry)

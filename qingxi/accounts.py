@@ -3,7 +3,6 @@ admin's actions on users (each one audited)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 import secrets
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from db import accounts_repo as repo
 from db.engine import session_scope
-from db.models import AuditEntry, User, utcnow
-from qingxi import permissions
+from db.models import User, utcnow
+from qingxi import audit, permissions
 
 ROLES = ("deputy", "staff", "handler", "admin")
 COOKIE = "qx_session"  # holds the session token; set by web.auth, read by ui.current_user
@@ -158,15 +157,11 @@ def _public(user: User) -> dict:
 
 
 def _audit(s: Session, actor: User | None, action: str, user: User, before: dict, after: dict) -> None:
-    repo.add_audit(s, AuditEntry(actor_id=actor.id if actor else None, action=action, entity="user",
-                                 entity_id=user.id, before=json.dumps(before, ensure_ascii=False),
-                                 after=json.dumps(after, ensure_ascii=False)))
+    audit.record(s, actor, action, "user", user.id, before, after)
 
 
 def _admin(engine: Engine, admin: User | None) -> User:
-    """The admin as the database has them now (they may have been disabled since the page loaded).
-    Checked before the change's transaction: permissions.Denied is a frozen dataclass, and
-    contextlib cannot re-raise it through session_scope (it assigns __traceback__)."""
+    """The admin as the database has them now (they may have been disabled since the page loaded)."""
     with session_scope(engine) as s:
         current = repo.user_by_id(s, admin.id) if admin is not None else None
     permissions.require(current, "users.manage")
