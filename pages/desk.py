@@ -8,7 +8,7 @@ from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, TransitionError
 from qingxi.settings import current as settings
-from ui import current_user, engine, labels, session, t, text
+from ui import current_user, engine, flash, labels, session, show_flash, t, text
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}
@@ -20,8 +20,7 @@ def render() -> None:
         st.error(t("desk.denied"))
         return
     st.title(t("desk.title"))
-    if flash := st.session_state.pop("desk_flash", None):
-        (st.error if flash[0] == "error" else st.success)(flash[1])
+    show_flash("desk")
     with session() as s:
         queue = triage.queue(s, user, _filters())
     _badges(queue.counts)
@@ -126,12 +125,12 @@ def _run(user, rid: int, action: str, note: str, unit, priority, public: bool, t
     }
     try:
         calls[action]()
-        st.session_state["desk_flash"] = ("ok", t("desk.done"))
+        flash("desk", True, t("desk.done"))
     except triage.DeskError as err:
-        st.session_state["desk_flash"] = ("error", t(f"desk.error.{err.key}", **err.values))
+        flash("desk", False, t(f"desk.error.{err.key}", **err.values))
     except TransitionError:
-        st.session_state["desk_flash"] = ("error", t("desk.error.transition"))
+        flash("desk", False, t("desk.error.transition"))
     except Denied:
-        st.session_state["desk_flash"] = ("error", t("desk.denied"))
+        flash("desk", False, t("desk.denied"))
     except PhotoError as err:
-        st.session_state["desk_flash"] = ("error", t(f"photo.error.{err.key}"))
+        flash("desk", False, t(f"photo.error.{err.key}"))

@@ -8,7 +8,7 @@ from qingxi.intake import IntakeError, Place, Submission
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
 from qingxi.settings import current as settings
-from ui import engine, error_text, labels, session, t, text
+from ui import engine, error_text, flash, labels, session, show_flash, t, text
 from ui.geolocation import locate_button
 
 ICONS = {
@@ -26,8 +26,7 @@ def render() -> None:
     if receipt := st.session_state.get("report_receipt"):
         _receipt(receipt)
         return
-    if flash := st.session_state.pop("report_flash", None):
-        (st.error if flash[0] == "error" else st.success)(flash[1])
+    show_flash("report")
     n = st.session_state.setdefault(FORM, 0)
     uploads = _photos(n)
     where = _where(uploads, n)
@@ -183,9 +182,9 @@ def _me_too(report_id: int, seen: str | None, photo: bytes | None, n: int) -> No
     try:
         intake.support(engine(), report_id, seen, photo)
     except (IntakeError, PhotoError) as err:
-        st.session_state["report_flash"] = ("error", error_text(err))
+        flash("report", False, error_text(err))
         return
-    st.session_state["report_flash"] = ("ok", t("report.me_too_done"))
+    flash("report", True, t("report.me_too_done"))
     st.session_state[FORM] = n + 1  # supported instead of reported: start a fresh form
 
 

@@ -5,7 +5,7 @@ from qingxi import tracking
 from qingxi.intake import IntakeError
 from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
-from ui import engine, error_text, labels, t, text
+from ui import engine, error_text, flash, labels, show_flash, t, text
 
 URL = tracking.STATUS_PATH
 
@@ -28,8 +28,7 @@ def render() -> None:
         st.error(t("track.not_found"))
         return
     st.query_params["code"] = status.code
-    if flash := st.session_state.pop("track_flash", None):
-        (st.error if flash[0] == "error" else st.success)(flash[1])
+    show_flash("track")
     _summary(status)
     _timeline(status)
     _actions(status)
@@ -92,6 +91,6 @@ def _act(action, code: str, done: str, *args) -> None:
     """Run one of the reporter's actions; its outcome is shown after the rerun."""
     try:
         action(engine(), code, *args)
-        st.session_state["track_flash"] = ("ok", done)
+        flash("track", True, done)
     except (IntakeError, PhotoError) as err:
-        st.session_state["track_flash"] = ("error", error_text(err))
+        flash("track", False, error_text(err))
