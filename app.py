@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.models import User
-from pages import admin_users, desk, home, reporting, river_map, sign_in, signboards, status
+from pages import admin_users, dashboard, desk, home, reporting, river_map, sign_in, signboards, status
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
@@ -50,6 +50,8 @@ def pages_for(user: User | None) -> dict[str, list]:
                                       url_path=sign_in.URL)]}
     if permissions.can(user, "desk.view"):
         portal.insert(1, st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path="triage"))
+    if permissions.can(user, "dashboard.view"):
+        portal.insert(1, st.Page(dashboard.render, title=t("dash.nav"), icon=":material/monitoring:", url_path="overview"))
     account = [st.Page(sign_in.account, title=t("auth.nav_account"), icon=":material/person:", url_path="account")]
     if permissions.can(user, "users.manage"):
         account.append(st.Page(admin_users.render, title=t("admin.nav"), icon=":material/group:", url_path="admin"))

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.models import User
-from ui import current_user, lang, t
+from ui import current_user, lang, session_token, single_sign_on, t
 from ui.forms import post_form
 
 URL = "signin"
@@ -27,12 +27,19 @@ def render() -> None:
         {"name": "username", "label": t("auth.username"), "type": "text", "autocomplete": "username"},
         {"name": "password", "label": t("auth.password"), "type": "password", "autocomplete": "current-password"},
     ], hidden={"next": st.query_params.get("next") or f"/?lang={lang()}", "lang": lang()})
+    if single_sign_on():
+        st.button(t("auth.sso_text.button"), icon=":material/key:", on_click=st.login)
+        if st.user.get("is_logged_in", False):
+            st.warning(t("auth.sso_text.unknown", email=st.user.get("email", "")))  # signed on, but no account here
     st.caption(t("auth.signin_note"))
 
 
 def sign_out_box(user: User) -> None:
     st.caption(t("auth.signed_in_as", name=user.display_name))
-    post_form("/auth/logout", t("auth.signout"), key="signout_form", hidden={"lang": lang()})
+    if session_token():
+        post_form("/auth/logout", t("auth.signout"), key="signout_form", hidden={"lang": lang()})
+    else:  # came in through single sign-on
+        st.button(t("auth.signout"), on_click=st.logout)
 
 
 def account() -> None:

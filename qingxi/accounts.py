@@ -26,7 +26,7 @@ SESSION_LIFETIME = timedelta(days=14)
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5
 MIN_PASSWORD = 8
-USERNAME = re.compile(r"[a-z0-9_.-]{3,50}")
+USERNAME = re.compile(r"[a-z0-9_.+@-]{3,50}")  # '@': single sign-on accounts are named by e-mail
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile)
 
@@ -140,6 +140,15 @@ def user_for_token(session: Session, token: str | None, now: datetime | None = N
     if not token:
         return None
     return repo.user_for_token_hash(session, token_hash(token), now or utcnow())
+
+
+def user_for_email(session: Session, email: str | None) -> User | None:
+    """The account a single sign-on identity maps to: the one whose username is that e-mail.
+    Nobody gets in by signing on alone: an admin must have opened the account."""
+    if not email:
+        return None
+    user = repo.user_by_name(session, email.strip().lower())
+    return None if user is None or user.disabled else user
 
 
 def sign_out(engine: Engine, token: str | None) -> None:

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -74,10 +75,20 @@ def session_token() -> str | None:
     return token if isinstance(token, str) else None  # AppTest's stand-in client has no real cookies
 
 
+def single_sign_on() -> bool:
+    """An OIDC provider is configured ([auth] in secrets): st.login is offered beside passwords."""
+    try:
+        return "auth" in st.secrets
+    except StreamlitSecretNotFoundError:
+        return False
+
+
 def current_user() -> User | None:
     """Looked up on every run, never cached: a disabled account or ended session counts at once."""
     token = session_token()
-    if not token:
+    signed_on = single_sign_on() and st.user.get("is_logged_in", False)
+    if not (token or signed_on):
         return None
     with session() as s:
-        return accounts.user_for_token(s, token)
+        return accounts.user_for_token(s, token) or (accounts.user_for_email(s, st.user.get("email"))
+                                                     if signed_on else None)
