@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.models import User
-from pages import admin_users, dashboard, desk, home, reporting, river_map, sign_in, signboards, status
+from pages import admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
@@ -42,6 +42,7 @@ def pages_for(user: User | None) -> dict[str, list]:
         st.Page(reporting.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=signs.REPORT_PATH),
         st.Page(status.render, title=t("nav.track"), icon=":material/search:", url_path=status.URL),
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
+        st.Page(exports.render, title=t("export.nav"), icon=":material/download:", url_path="downloads"),
     ]
     if permissions.can(user, "signs.print"):
         portal.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))

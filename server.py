@@ -1,4 +1,4 @@
-"""What `streamlit run server.py` serves: the portal (app.py) plus the sign-in routes."""
+"""What `streamlit run server.py` serves: the portal (app.py) plus the sign-in and Open311 routes."""
 import streamlit as st
 
 import web

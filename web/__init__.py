@@ -1,8 +1,8 @@
 """HTTP routes served beside Streamlit (see server.py)."""
 from starlette.routing import BaseRoute
 
-from web import auth
+from web import auth, open311
 
 
 def routes() -> list[BaseRoute]:
-    return auth.routes()
+    return auth.routes() + open311.routes()

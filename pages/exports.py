@@ -1,0 +1,35 @@
+"""Downloads: public CSV and GeoJSON for everyone; the staff CSV (with the reporter's contact
+details) only for those who may export private data — the service checks that again."""
+import streamlit as st
+
+from qingxi import exports, permissions
+from qingxi.open311 import MAX_RESULTS
+from ui import current_user, engine, lang, t
+
+
+def render() -> None:
+    user = current_user()
+    st.title(t("export.title"))
+    st.caption(t("export.intro"))
+
+    st.subheader(t("export.public_title"))
+    st.markdown(t("export.public_note"))
+    cols = st.columns(2)
+    cols[0].download_button(t("export.public_csv"), exports.public_csv(engine(), lang()),
+                            file_name="qingxi-reports-public.csv", mime="text/csv",
+                            icon=":material/table:", key="export_public_csv")
+    cols[1].download_button(t("export.public_geojson"), exports.public_geojson(engine(), lang()),
+                            file_name="qingxi-reports-public.geojson", mime="application/geo+json",
+                            icon=":material/map:", key="export_public_geojson")
+
+    if permissions.can(user, "export.private"):
+        st.subheader(t("export.staff_title"))
+        st.warning(t("export.staff_note"))
+        st.download_button(t("export.staff_csv"), exports.reports_csv(engine(), user, lang()),
+                           file_name="qingxi-reports-staff.csv", mime="text/csv",
+                           icon=":material/lock:", key="export_staff_csv")
+
+    st.subheader(t("export.api_title"))
+    st.markdown(t("export.api_note", max=MAX_RESULTS))
+    st.code("/open311/v2/services.json\n/open311/v2/requests.json?status=open&service_code=sewage\n"
+            "/open311/v2/requests/{id}.json", language=None)
