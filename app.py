@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db.models import User
-from pages import admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
+from pages import admin_settings, admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
@@ -56,6 +56,8 @@ def pages_for(user: User | None) -> dict[str, list]:
     account = [st.Page(sign_in.account, title=t("auth.nav_account"), icon=":material/person:", url_path="account")]
     if permissions.can(user, "users.manage"):
         account.append(st.Page(admin_users.render, title=t("admin.nav"), icon=":material/group:", url_path="admin"))
+    if permissions.can(user, "routing.edit"):
+        account.append(st.Page(admin_settings.render, title=t("settings.nav"), icon=":material/tune:", url_path="settings"))
     return {"": portal, t("auth.section"): account}
 
 

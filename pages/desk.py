@@ -2,11 +2,13 @@
 details and actions. Handlers see only their unit's work (the services enforce it)."""
 import streamlit as st
 
+from db import admin_queries
+from db import triage_queries as tq
 from db.triage_queries import QueueFilter
 from qingxi import permissions, triage
 from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
-from qingxi.reports import CATEGORIES, TransitionError
+from qingxi.reports import CATEGORIES, OPEN_STATES, TransitionError
 from qingxi.settings import current as settings
 from ui import current_user, engine, flash, labels, session, show_flash, t, text
 
@@ -22,7 +24,11 @@ def render() -> None:
     st.title(t("desk.title"))
     show_flash("desk")
     with session() as s:
-        queue = triage.queue(s, user, _filters())
+        villages = {v.id: v.name for v in admin_queries.villages(s)}
+        units = {u.id: u.name for u in tq.active_units(s)}
+    filters = _filters(villages, units)
+    with session() as s:
+        queue = triage.queue(s, user, filters)
     _badges(queue.counts)
     if (chosen := st.session_state.get("desk_report")) is not None:
         _detail(user, chosen)  # above the queue: no scrolling past forty reports to reach it
@@ -32,11 +38,18 @@ def render() -> None:
         _row(item)
 
 
-def _filters() -> QueueFilter:
+def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:
     with st.expander(t("desk.filters"), icon=":material/filter_list:"):
-        category = st.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="desk_category",
-                                format_func=labels("category"))
-    return QueueFilter(category=category)
+        left, right = st.columns(2)
+        category = left.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="desk_category",
+                                  format_func=labels("category"))
+        state = right.selectbox(t("settings.desk.state"), [s.value for s in OPEN_STATES], index=None,
+                                key="desk_state", format_func=labels("state"))
+        village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="desk_village",
+                                 format_func=villages.get)
+        unit = right.selectbox(f'{t("desk.filters")} · {t("settings.desk.unit")}', list(units), index=None,
+                               key="desk_unit", format_func=units.get)
+    return QueueFilter(village_id=village, category=category, state=state, unit_id=unit)
 
 
 def _badges(counts: dict[str, int]) -> None:
@@ -82,7 +95,38 @@ def _detail(user, report_id: int) -> None:
                     f"{'' if h.public else ' · ' + t('desk.private')}\n{h.note}")
     if d.actions:
         _act(user, d)
+    if permissions.can(user, "report.moderate"):
+        _moderate(user, d)
     st.divider()
+
+
+def _moderate(user, d: triage.Detail) -> None:
+    """Staff only: hide a photo or redact personal data from the description, each with a reason."""
+    with st.expander(t("settings.desk.moderation"), icon=":material/shield:"):
+        visible = [pid for pid, _, _, hidden in d.photos if not hidden]
+        if visible:
+            with st.form(f"hide_photo{d.id}", clear_on_submit=True):
+                photo = st.selectbox(t("settings.desk.photo"), visible, format_func=lambda pid: f"#{pid}")
+                reason = st.text_input(t("settings.desk.reason"), key=f"photo_reason{d.id}")
+                if st.form_submit_button(t("settings.desk.hide_photo")):
+                    _moderation(lambda: triage.hide_photo(engine(), user, photo, reason))
+                    st.rerun()
+        with st.form(f"redact{d.id}"):
+            new = st.text_area(t("settings.desk.description"), value=d.description or "", key=f"redact_text{d.id}")
+            reason = st.text_input(t("settings.desk.reason"), key=f"redact_reason{d.id}")
+            if st.form_submit_button(t("settings.desk.redact")):
+                _moderation(lambda: triage.redact(engine(), user, d.id, new, reason))
+                st.rerun()
+
+
+def _moderation(call) -> None:
+    try:
+        call()
+        flash("desk", True, t("desk.done"))
+    except triage.DeskError as err:
+        flash("desk", False, t(f"desk.error.{err.key}", **err.values))
+    except Denied:
+        flash("desk", False, t("desk.denied"))
 
 
 def _act(user, d: triage.Detail) -> None:

@@ -70,3 +70,88 @@ def test_handlers_see_only_their_units_work(file_report, sign_in_as):
     sign_in_as("handler")
     at = desk()
     assert not at.exception and at.info[0].value == "没有待办的问题。"
+
+
+# --- filters and moderation ------------------------------------------------------------------------
+
+def _db():
+    return engine_for(current().database_url)
+
+
+def _rows(at: AppTest) -> set[int]:
+    return {int(b.key[4:]) for b in at.button if b.key and b.key.startswith("open")}
+
+
+def test_staff_filter_the_desk_by_state_village_and_unit(file_report, sign_in_as):
+    from db.models import Village
+    from qingxi import triage
+
+    first, second = report(file_report()).id, report(file_report(category="sewage")).id
+    staff = sign_in_as("staff")
+    with session_scope(_db()) as s:
+        unit = accounts_repo.add_unit(s, "沙柳村村委会").id
+        village = s.get(Report, first).village_id
+        elsewhere = s.scalars(select(Village.id).where(Village.id != village)).first()
+    triage.sign(_db(), staff, second)
+    at = desk()
+    assert _rows(at) == {first, second}
+    at.selectbox(key="desk_state").select("signed")
+    at = at.run()
+    assert _rows(at) == {second}
+    triage.dispatch(_db(), staff, second, unit)
+    at.selectbox(key="desk_state").select(None)
+    at.selectbox(key="desk_unit").select(unit)
+    at = at.run()
+    assert _rows(at) == {second}
+    at.selectbox(key="desk_unit").select(None)
+    at.selectbox(key="desk_village").select(village)
+    at = at.run()
+    assert _rows(at) == {first, second}
+    at.selectbox(key="desk_village").select(elsewhere)
+    at = at.run()
+    assert _rows(at) == set() and at.info[0].value == "没有待办的问题。"
+
+
+def test_staff_hide_a_photo_and_redact_a_description_with_a_reason(file_report, sign_in_as):
+    from db.models import AuditEntry, Photo
+
+    code = file_report(description="垃圾很多，联系我 13900001111 张三")
+    sign_in_as("staff")
+    rid = report(code).id
+    at = desk()
+    at.button(key=f"open{rid}").click().run()
+    with session_scope(_db()) as s:
+        [photo] = s.scalars(select(Photo.id).where(Photo.report_id == rid)).all()
+    at.button(key=f"FormSubmitter:hide_photo{rid}-隐藏这张照片").click().run()  # no reason
+    assert at.error[0].value == "请填写理由。"
+    at.text_input(key=f"photo_reason{rid}").input("照片拍到了人脸")
+    at.button(key=f"FormSubmitter:hide_photo{rid}-隐藏这张照片").click().run()
+    assert at.success[0].value == "已办理。"
+    with session_scope(_db()) as s:
+        assert s.get(Photo, photo).hidden
+    at.text_area(key=f"redact_text{rid}").input("垃圾很多")
+    at.text_input(key=f"redact_reason{rid}").input("描述里有电话和姓名")
+    at.button(key=f"FormSubmitter:redact{rid}-保存修改后的描述").click().run()
+    assert at.success[0].value == "已办理。"
+    assert report(code).description == "垃圾很多"
+    with session_scope(_db()) as s:
+        actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+            ["photo.hide", "report.redact"])))]
+        assert actions == ["photo.hide", "report.redact"]
+        assert "13900001111" not in "".join(e.before + e.after for e in s.scalars(select(AuditEntry)))
+
+
+def test_handlers_get_no_moderation(file_report, sign_in_as):
+    from qingxi import triage
+
+    code = file_report()
+    staff = sign_in_as("staff")
+    handler = sign_in_as("handler")
+    rid = report(code).id
+    triage.sign(_db(), staff, rid)
+    triage.dispatch(_db(), staff, rid, handler.unit_id)
+    at = desk()
+    at.button(key=f"open{rid}").click().run()
+    assert not at.exception and not at.error
+    assert "内容审核（隐藏照片、删去个人信息）" not in [e.label for e in at.expander]
+    assert not [b for b in at.button if b.key and "hide_photo" in b.key]
