@@ -118,3 +118,16 @@ def point_on_map(page, lon: float, lat: float) -> tuple[float, float]:
     x = (lon - VIEW.longitude) / 360 * scale
     y = (merc(VIEW.latitude) - merc(lat)) / (2 * math.pi) * scale
     return box["x"] + box["width"] / 2 + x, box["y"] + box["height"] / 2 + y
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Through the real form and route, as a person would; waits until the app says who is in."""
+    page.goto(f"{base_url}/signin?lang=zh")
+    wait_idle(page)
+    dismiss_first_start_notice(page)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/signin" not in url)
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_text("已登录").wait_for(timeout=30_000)

@@ -2,7 +2,7 @@
 import pytest
 
 from qingxi.demo import DEMO_PASSWORD
-from tests.e2e.conftest import dismiss_first_start_notice, wait_idle
+from tests.e2e.conftest import dismiss_first_start_notice, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -16,13 +16,7 @@ def _form(page):
 def test_sign_in_reload_and_sign_out(chromium, server):
     context = chromium.new_context(locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{server.url}/signin?lang=zh")
-    _form(page)
-    page.get_by_label("用户名").fill("demo-staff")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
-    wait_idle(page)
+    sign_in(page, server.url, "demo-staff", DEMO_PASSWORD)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("已登录：演示工作人员").wait_for(timeout=30_000)
     cookie = next(c for c in context.cookies() if c["name"] == "qx_session")
