@@ -1,8 +1,11 @@
 """Who may do what. Every service action asks here; pages only ask here too, never decide."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 ROLES = ("public", "deputy", "staff", "handler", "admin")
 STAFF = frozenset({"staff", "admin"})
@@ -76,4 +79,5 @@ def can(user: Actor | None, action: str, report_unit_id: int | None = None, *, o
 
 def require(user: Actor | None, action: str, report_unit_id: int | None = None, *, on_report: bool = False) -> None:
     if not can(user, action, report_unit_id, on_report=on_report):
+        log.warning("refused: %s (user %s) may not %s", role_of(user), getattr(user, "id", None), action)
         raise Denied(action, role_of(user))

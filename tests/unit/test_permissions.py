@@ -23,6 +23,12 @@ def test_the_public_may_not_act_as_staff(action):
         require(None, action)
 
 
+def test_a_refusal_is_logged(caplog):
+    with pytest.raises(Denied):
+        require(U("handler", unit_id=3), "report.resolve", 4, on_report=True)
+    assert "refused: handler" in caplog.text and "report.resolve" in caplog.text
+
+
 def test_handlers_only_touch_their_units_reports():
     h = U("handler", unit_id=3)
     assert can(h, "report.resolve", 3, on_report=True)
