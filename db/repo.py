@@ -82,19 +82,6 @@ def count_reports(session: Session, states: Sequence[str], *, since_field: str |
     return session.scalar(query) or 0
 
 
-def public_reports(session: Session, limit: int = 5000) -> list[dict]:
-    """What anyone may see on the map: never the reporter's name or phone, never hidden reports."""
-    query = (
-        select(Report.code, Report.category, Report.state, Report.lon, Report.lat, Report.river_km,
-               Report.supporters, Report.created_at, Village.name.label("village"))
-        .outerjoin(Village, Report.village_id == Village.id)
-        .where(Report.hidden.is_(False))
-        .order_by(Report.created_at.desc())
-        .limit(limit)
-    )
-    return [dict(row._mapping) for row in session.execute(query)]
-
-
 def reports_in_box(session: Session, category: str, states: Sequence[str],
                    box: tuple[float, float, float, float]) -> list[Report]:
     west, south, east, north = box

@@ -3,12 +3,12 @@ import streamlit as st
 
 from geo import layers
 from pages import status
-from qingxi import geography, intake, photos, qr, tracking
+from qingxi import intake, photos, public, qr, tracking
 from qingxi.intake import IntakeError, Place, Submission
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
 from qingxi.settings import current as settings
-from ui import engine, error_text, flash, labels, session, show_flash, t, text
+from ui import engine, error_text, flash, labels, lang, session, show_flash, t, text
 from ui.geolocation import locate_button
 
 ICONS = {
@@ -83,7 +83,7 @@ def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None
             return None
         where = intake.place(s, chosen["lon"], chosen["lat"], chosen["source"])
         village = dict(intake.villages(s)).get(where.village_code)
-        river = layers.river_layer(_tipped(geography.river_paths(s)))
+        river = layers.river_layer(public.river_lines(s, lang()))
     st.success(t(f"report.source_{where.source}") + " " + text.place(village, where.river_km, where.bank, where.distance_m))
     if where.problem:
         st.warning(t(f"report.problem_{where.problem}"))
@@ -118,7 +118,7 @@ def _pick(how: str | None, s, n: int) -> dict | None:
     elif how == "map":
         st.caption(t("report.map_hint"))
         marks = intake.markers(s)
-        river = layers.river_layer(_tipped(geography.river_paths(s)))
+        river = layers.river_layer(public.river_lines(s, lang()))
         event = st.pydeck_chart(layers.deck([river, layers.marker_layer(marks)]),
                                 on_select="rerun", selection_mode="single-object", key=f"pick{n}", height=320)
         picked = event.selection.objects.get("markers", []) if event else []
@@ -131,10 +131,6 @@ def _pick(how: str | None, s, n: int) -> dict | None:
             where = intake.village_place(s, code)
             return {"lon": where.lon, "lat": where.lat, "source": "village"}
     return None
-
-
-def _tipped(paths: list[dict]) -> list[dict]:
-    return [{**p, "tip": t(f"map.role.{p['role']}")} for p in paths]
 
 
 def _category(n: int) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from db import map_queries, repo
 from db.map_queries import Filter
 from db.models import utcnow
+from qingxi import geography
 from qingxi.i18n import t
 from qingxi.reports import KIND, OPEN_STATES, Kind, State, kind_of
 from qingxi.settings import current as settings
@@ -69,13 +70,15 @@ class Card:
     thumb: Path | None  # the first visible report photo's thumbnail, when its file is there
 
 
+def river_lines(session: Session, lang: str) -> list[dict]:
+    """The river's lines for drawing, each with its tooltip."""
+    return [{**line, "tip": t(f"map.role.{line['role']}", lang) + (t("map.schematic", lang) if line["schematic"] else "")}
+            for line in geography.river_paths(session)]
+
+
 def map_base(session: Session, lang: str) -> MapBase:
     version = repo.current_river(session)
-    lines = [
-        {"role": line.role, "path": repo.line_coordinates(line),
-         "tip": t(f"map.role.{line.role}", lang) + (t("map.schematic", lang) if line.schematic else "")}
-        for line in (version.lines if version else [])
-    ]
+    lines = river_lines(session, lang)
     approx = t("map.approximate", lang)
     places = repo.villages(session)
     villages = [
