@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 PORT    ?= 8501
 
-.PHONY: run test bench setup deps browser
+.PHONY: run test bench deps browser
 
 run: deps
 	$(BIN)/python -m qingxi setup
