@@ -16,7 +16,7 @@ def _config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as conn:
         cfg = _config(engine)
         cfg.attributes["connection"] = conn

@@ -12,8 +12,15 @@ LOCALES = Path(__file__).with_name("locales")
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    with (LOCALES / f"{lang}.toml").open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+    """All of `locales/<lang>/*.toml` (one file per area of the portal); a key defined twice is a bug."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            flat = _flatten(tomllib.load(fh))
+        if clash := merged.keys() & flat.keys():
+            raise ValueError(f"{path.name} redefines {sorted(clash)[:5]}")
+        merged.update(flat)
+    return merged
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
