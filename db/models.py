@@ -1,10 +1,10 @@
 """Typed SQLAlchemy models. The schema itself is created only by the alembic migrations."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
+    Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
     TypeDecorator, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -277,3 +277,274 @@ class StatusChange(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     report: Mapped[Report] = relationship(back_populates="history")
+
+
+# ---------------------------------------------------------------- Proposals (issue 5)
+# Deputies' proposals (建议) and their lifecycle; the rules live in qingxi/proposals.py.
+
+PROPOSAL_STATES = ("submitted", "assigned", "signed", "handling", "answered", "evaluated", "published",
+                   "withdrawn")
+PROPOSAL_TOPICS = ("bank_improvement", "water_protection", "tourism_leisure", "sewage", "flood_safety", "other")
+ANSWER_CLASSES = ("A", "B", "C", "D")
+EVALUATIONS = ("satisfied", "basically", "unsatisfied")
+CONTACT_METHODS = ("phone", "visit", "meeting", "letter", "other")
+RESULT_KINDS = ("greenway", "steps", "leisure_platform", "waterside_platform", "landscaping", "other")
+RESULT_STATUSES = ("planned", "in_progress", "done", "suspended")
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str | None = None, *, nullable: bool = False) -> CheckConstraint:
+    listed = ",".join(f"'{v}'" for v in values)
+    rule = f"{column} IN ({listed})"
+    return CheckConstraint(f"{column} IS NULL OR {rule}" if nullable else rule, name=name or column)
+
+
+class CongressSession(Base):
+    """A meeting of a people's congress (e.g. 三门县第十六届人民代表大会第一次会议): data, not code."""
+
+    __tablename__ = "congress_sessions"
+    __table_args__ = (CheckConstraint("congress > 0 AND meeting > 0", name="numbers"),
+                      Index("uq_congress_sessions_meeting", "congress", "meeting", unique=True))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    congress: Mapped[int] = mapped_column(Integer)
+    meeting: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date] = mapped_column(Date)
+
+
+class Proposal(Base):
+    """A deputy's proposal. The lead deputy is an account (lead_deputy_id) or only a name
+    (lead_deputy_name is always filled, so lists never need the join)."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        _one_of("state", PROPOSAL_STATES),
+        _one_of("topic", PROPOSAL_TOPICS),
+        _one_of("answer_class", ANSWER_CLASSES, nullable=True),
+        _one_of("evaluation", EVALUATIONS, nullable=True),
+        CheckConstraint("km_from IS NULL OR km_to IS NULL OR km_from <= km_to", name="km_range"),
+        Index("ix_proposals_state_deadline", "state", "deadline"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    session_id: Mapped[int] = mapped_column(ForeignKey("congress_sessions.id"), index=True)
+    lead_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    lead_deputy_name: Mapped[str] = mapped_column(String(100))
+    filed_on: Mapped[date] = mapped_column(Date)
+    topic: Mapped[str] = mapped_column(String(32), default="other")
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    km_from: Mapped[float | None] = mapped_column(Float)
+    km_to: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(24), default="submitted")
+    assigned_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    handling_since: Mapped[datetime | None]  # (re)opened for handling: contacts count from here
+    answered_at: Mapped[datetime | None]
+    answer_class: Mapped[str | None] = mapped_column(String(1))  # the latest answer's class
+    evaluation: Mapped[str | None] = mapped_column(String(16))
+    evaluated_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    congress_session: Mapped[CongressSession] = relationship()
+    lead_deputy: Mapped[User | None] = relationship(foreign_keys=[lead_deputy_id])
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    cosigners: Mapped[list[ProposalSigner]] = relationship(cascade="all, delete-orphan", order_by="ProposalSigner.id")
+    co_units: Mapped[list[ProposalUnit]] = relationship(cascade="all, delete-orphan", order_by="ProposalUnit.id")
+    villages: Mapped[list[ProposalVillage]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="ProposalVillage.village_id")
+
+
+class ProposalSigner(Base):
+    """A co-signing deputy: an account or only a name."""
+
+    __tablename__ = "proposal_signers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class ProposalUnit(Base):
+    """A co-handling unit (the lead unit is on the proposal itself)."""
+
+    __tablename__ = "proposal_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit: Mapped[Unit] = relationship()
+
+
+class ProposalVillage(Base):
+    __tablename__ = "proposal_villages"
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
+    village: Mapped[Village] = relationship()
+
+
+class ProposalEvent(Base):
+    """The proposal's history: every transition and recorded act, who, when, why. Append-only:
+    the app never updates or deletes a row."""
+
+    __tablename__ = "proposal_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProposalAnswer(Base):
+    """One answer (答复). A later answer is a new row; earlier ones are never changed."""
+
+    __tablename__ = "proposal_answers"
+    __table_args__ = (_one_of("answer_class", ANSWER_CLASSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    answer_class: Mapped[str] = mapped_column(String(1))
+    text: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+    attachments: Mapped[list[ProposalAttachment]] = relationship(cascade="all, delete-orphan",
+                                                                 order_by="ProposalAttachment.id")
+
+
+class ProposalAttachment(Base):
+    """A file sent with an answer: a re-encoded image (no metadata) or a PDF, content-addressed."""
+
+    __tablename__ = "proposal_attachments"
+    __table_args__ = (_one_of("kind", ("image", "pdf")),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("proposal_answers.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))  # of the bytes sent
+    file_name: Mapped[str] = mapped_column(String(80))  # under <photo_dir>/attachments
+    thumb_name: Mapped[str | None] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalContact(Base):
+    """The handling unit's communication log with the deputy."""
+
+    __tablename__ = "proposal_contacts"
+    __table_args__ = (_one_of("method", CONTACT_METHODS),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    contacted_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class ProposalExtension(Base):
+    """The one extension a proposal may get (unique per proposal)."""
+
+    __tablename__ = "proposal_extensions"
+    __table_args__ = (CheckConstraint("months BETWEEN 1 AND 3", name="months"),
+                      _one_of("decision", ("approved", "refused"), nullable=True))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), unique=True)
+    months: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_by_name: Mapped[str] = mapped_column(String(100), default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_name: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+
+
+class ProposalResult(Base):
+    """Something built or done for a proposal, with its progress (accountability)."""
+
+    __tablename__ = "proposal_results"
+    __table_args__ = (
+        _one_of("kind", RESULT_KINDS),
+        _one_of("status", RESULT_STATUSES),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        CheckConstraint("weight > 0", name="weight"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    river_km: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updates: Mapped[list[ResultUpdate]] = relationship(cascade="all, delete-orphan", order_by="ResultUpdate.id")
+    photos: Mapped[list[ResultPhoto]] = relationship(cascade="all, delete-orphan", order_by="ResultPhoto.id")
+
+
+class ResultUpdate(Base):
+    """A dated milestone of a result: progress and status as of that day, with a note."""
+
+    __tablename__ = "proposal_result_updates"
+    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+                      _one_of("status", RESULT_STATUSES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("proposal_results.id", ondelete="CASCADE"), index=True)
+    happened_on: Mapped[date] = mapped_column(Date)
+    progress: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResultPhoto(Base):
+    """A metadata-free photo of a result (re-encoded by qingxi.photos)."""
+
+    __tablename__ = "proposal_result_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("proposal_results.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    public_name: Mapped[str] = mapped_column(String(80))
+    thumb_name: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalReportLink(Base):
+    """A villager report as evidence for a proposal. Unlinking stamps unlinked_*; the row stays."""
+
+    __tablename__ = "proposal_reports"
+    __table_args__ = (
+        Index("uq_proposal_reports_active", "proposal_id", "report_id", unique=True,
+              sqlite_where=text("unlinked_at IS NULL"), postgresql_where=text("unlinked_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unlinked_at: Mapped[datetime | None]
