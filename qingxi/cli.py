@@ -1,4 +1,5 @@
-"""Command line: `python -m qingxi setup | import-geo FILE | riverside CODE yes|no | create-user NAME`."""
+"""Command line: `python -m qingxi setup | import-geo FILE | riverside CODE yes|no | create-user NAME |
+backup DEST | restore SRC`."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,7 @@ from pathlib import Path
 from db import accounts_repo, migrate, repo
 from db.engine import engine_for, session_scope
 from geo.importer import GeoImportError
-from qingxi import accounts, demo, geography, photos
+from qingxi import accounts, backup, demo, geography, photos
 from qingxi.i18n import t
 from qingxi.settings import current as settings
 
@@ -83,6 +84,30 @@ def riverside(code: str, flag: bool) -> int:
     return 0
 
 
+def make_backup(dest: Path, lang: str) -> int:
+    cfg = settings()
+    try:
+        done = backup.backup(cfg.database_url, cfg.photo_dir, dest)
+    except backup.BackupError as err:
+        print(t(f"backup.error.{err.key}", lang, **err.values), file=sys.stderr)
+        return 2
+    print(t("backup.done", lang, folder=str(done.folder), started=done.started_at.isoformat(timespec="seconds"),
+            photos=done.photos))
+    return 0
+
+
+def restore(src: Path, force: bool, lang: str) -> int:
+    cfg = settings()
+    try:
+        copied = backup.restore(src, cfg.database_url, cfg.photo_dir, force=force)
+    except backup.BackupError as err:
+        print(t(f"backup.error.{err.key}", lang, **err.values), file=sys.stderr)
+        return 2
+    migrate.upgrade(engine_for(cfg.database_url))  # a backup from an older release catches up
+    print(t("backup.restored", lang, folder=str(src), photos=copied))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qingxi")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,12 +127,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit", help="the unit's exact name (handlers need one)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
+    p = sub.add_parser("backup", help="copy the database and the photos into DEST while the portal runs")
+    p.add_argument("dest", type=Path)
+    p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
+    p = sub.add_parser("restore", help="bring a backup back into the configured database and photo folder")
+    p.add_argument("src", type=Path)
+    p.add_argument("--force", action="store_true", help="replace a database that already holds a portal")
+    p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
     args = parser.parse_args(argv)
     if args.command == "setup":
         setup(args.demo)
         return 0
     if args.command == "import-geo":
         return import_geo(args.file, args.reverse, args.lang)
+    if args.command == "backup":
+        return make_backup(args.dest, args.lang)
+    if args.command == "restore":
+        return restore(args.src, args.force, args.lang)
     if args.command == "create-user":
         return create_user(args.username, args.role, args.name, args.unit, args.password_stdin, args.lang)
     return riverside(args.code, args.flag == "yes")
