@@ -59,3 +59,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """session_scope for a read-then-write unit of work that must not lose a race: on SQLite the
+    transaction takes the write lock at once (BEGIN IMMEDIATE, waiting up to the busy timeout), so
+    a deferred reader never fails to upgrade to a writer ("database is locked"); on PostgreSQL it
+    is a plain transaction whose conditional UPDATEs / SELECT ... FOR UPDATE take the row locks."""
+    with session_scope(engine) as session:
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session

@@ -548,3 +548,162 @@ class ProposalReportLink(Base):
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
     unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     unlinked_at: Mapped[datetime | None]
+
+
+# ---------------------------------------------------------------- Clean-ups (issue 6)
+
+CLEANUP_STATES = ("draft", "published", "full", "closed", "done", "reported", "cancelled")
+SIGNUP_STATUSES = ("seated", "waitlisted", "cancelled")
+ATTENDANCE = ("unknown", "attended", "no_show")
+
+
+class Cleanup(Base):
+    """A volunteer clean-up day on one river section. `seats_taken` counts PUBLIC seats only and
+    is changed only by conditional UPDATEs (db.cleanup_queries); the public capacity is
+    capacity - reserved, where reserved is the sum of the invited groups' seats."""
+
+    __tablename__ = "cleanups"
+    __table_args__ = (
+        CheckConstraint(f"state IN {CLEANUP_STATES}", name="state"),
+        CheckConstraint("capacity >= 1 AND capacity <= 500", name="capacity"),
+        CheckConstraint("reserved >= 0 AND reserved <= capacity", name="reserved"),
+        # The database itself refuses an overbooked event, whatever the code above it does.
+        CheckConstraint("seats_taken >= 0 AND seats_taken + reserved <= capacity", name="seats_taken"),
+        CheckConstraint("km_from >= 0 AND km_to > km_from", name="section"),
+        CheckConstraint("ends_at > starts_at", name="span"),
+        CheckConstraint("meeting_village_id IS NOT NULL OR meeting_km IS NOT NULL", name="meeting_point"),
+        CheckConstraint("participants IS NULL OR (participants >= 0 AND participants <= 10000)", name="participants"),
+        CheckConstraint("hours IS NULL OR hours >= 0", name="hours"),
+        CheckConstraint("bags IS NULL OR bags >= 0", name="bags"),
+        CheckConstraint("kg IS NULL OR kg >= 0", name="kg"),
+        CheckConstraint("km_covered IS NULL OR km_covered >= 0", name="km_covered"),
+        Index("ix_cleanups_state_starts", "state", "starts_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    meeting_village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    meeting_km: Mapped[float | None] = mapped_column(Float)
+    meeting_lon: Mapped[float] = mapped_column(Float)
+    meeting_lat: Mapped[float] = mapped_column(Float)
+    km_from: Mapped[float] = mapped_column(Float)
+    km_to: Mapped[float] = mapped_column(Float)
+    capacity: Mapped[int] = mapped_column(Integer)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    equipment: Mapped[str] = mapped_column(Text, default="")  # one item a line
+    leader_name: Mapped[str] = mapped_column(String(100), default="")
+    leader_contact: Mapped[str] = mapped_column(String(100), default="")  # private: staff only
+    notes: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    cancel_message: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None]
+    participants: Mapped[int | None] = mapped_column(Integer)
+    hours: Mapped[float | None] = mapped_column(Float)
+    bags: Mapped[int | None] = mapped_column(Integer)
+    kg: Mapped[float | None] = mapped_column(Float)
+    km_covered: Mapped[float | None] = mapped_column(Float)
+    results_at: Mapped[datetime | None]
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    meeting_village: Mapped[Village | None] = relationship()
+    groups: Mapped[list[CleanupGroup]] = relationship(
+        back_populates="cleanup", cascade="all, delete-orphan", order_by="CleanupGroup.id")
+    items: Mapped[list[CleanupItem]] = relationship(cascade="all, delete-orphan", order_by="CleanupItem.item")
+    photos: Mapped[list[CleanupPhoto]] = relationship(cascade="all, delete-orphan", order_by="CleanupPhoto.id")
+
+
+class CleanupGroup(Base):
+    """Seats reserved for an invited group (代表 deputies, 村队 a village team)."""
+
+    __tablename__ = "cleanup_groups"
+    __table_args__ = (
+        CheckConstraint("seats >= 1", name="seats"),
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_taken"),
+        Index("uq_cleanup_groups_name", "cleanup_id", "name", unique=True),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(50))
+    seats: Mapped[int] = mapped_column(Integer)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    cleanup: Mapped[Cleanup] = relationship(back_populates="groups")
+
+
+class Signup(Base):
+    """One person's sign-up (with companions). The code is the key to its status page."""
+
+    __tablename__ = "cleanup_signups"
+    __table_args__ = (
+        CheckConstraint(f"status IN {SIGNUP_STATUSES}", name="status"),
+        CheckConstraint(f"attendance IN {ATTENDANCE}", name="attendance"),
+        CheckConstraint("companions >= 0 AND companions <= 10", name="companions"),
+        CheckConstraint("seats = companions + 1", name="seats"),
+        CheckConstraint("group_seats >= 0 AND group_seats <= seats", name="group_seats"),
+        # One live sign-up per phone per event, even when the same phone signs up twice at once.
+        Index("uq_cleanup_signups_live_phone", "cleanup_id", "phone", unique=True,
+              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
+        Index("ix_cleanup_signups_queue", "cleanup_id", "status", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))  # private
+    phone: Mapped[str | None] = mapped_column(String(32))  # private; a walk-in may have none
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("cleanup_groups.id"))
+    companions: Mapped[int] = mapped_column(Integer, default=0)
+    seats: Mapped[int] = mapped_column(Integer, default=1)
+    group_seats: Mapped[int] = mapped_column(Integer, default=0)  # of `seats`, how many are reserved ones
+    status: Mapped[str] = mapped_column(String(16))
+    attendance: Mapped[str] = mapped_column(String(16), default="unknown")
+    checked_in_at: Mapped[datetime | None]
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    promoted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    village: Mapped[Village | None] = relationship()
+    group: Mapped[CleanupGroup | None] = relationship()
+
+
+class CleanupReport(Base):
+    """An open report attached to a clean-up; cleaned_at is set when the volunteers cleared it."""
+
+    __tablename__ = "cleanup_reports"
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    attached_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cleaned_by_volunteers: Mapped[bool] = mapped_column(Boolean, default=False)
+    cleaned_at: Mapped[datetime | None]
+
+
+class CleanupItem(Base):
+    """How many of one kind of item the volunteers picked up."""
+
+    __tablename__ = "cleanup_items"
+    __table_args__ = (CheckConstraint("count >= 0", name="count"),)
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class CleanupPhoto(Base):
+    """A before or after photo, re-encoded without metadata by qingxi.photos."""
+
+    __tablename__ = "cleanup_photos"
+    __table_args__ = (CheckConstraint("kind IN ('before','after')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+    public_name: Mapped[str] = mapped_column(String(80))
+    thumb_name: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
