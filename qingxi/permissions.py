@@ -41,6 +41,14 @@ RULES: dict[str, frozenset[str]] = {
     "clocks.edit": frozenset({"admin"}),
     "templates.edit": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # Volunteer clean-up days (issue 6): staff plan, check in, record results and export the
+    # roster; anyone signs up (no account: the sign-up code is the key) and reads public summaries.
+    "cleanup.plan": STAFF,
+    "cleanup.checkin": STAFF,
+    "cleanup.results": STAFF,
+    "cleanup.roster": STAFF,
+    "cleanup.signup": frozenset(ROLES),
+    "cleanup.view": frozenset(ROLES),
 }
 UNIT_BOUND = frozenset(a for a, roles in RULES.items() if a.startswith("report.") and "handler" in roles)
 
