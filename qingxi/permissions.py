@@ -49,6 +49,24 @@ RULES: dict[str, frozenset[str]] = {
     "cleanup.roster": STAFF,
     "cleanup.signup": frozenset(ROLES),
     "cleanup.view": frozenset(ROLES),
+    # Deputies' proposals (issue 5). Per-object checks live in qingxi/proposals.py: only the lead
+    # unit's handlers sign / return / answer / ask for an extension, lead or co-units log contacts
+    # and results; only the lead deputy evaluates or withdraws (staff record it on behalf of a lead
+    # deputy without an account); deputies link reports only on proposals they lead or co-sign.
+    "proposal.view_all": STAFF,
+    "proposal.file": STAFF | {"deputy"},
+    "proposal.assign": STAFF,
+    "proposal.decide_extension": STAFF,
+    "proposal.publish": STAFF,
+    "proposal.sign": STAFF | {"handler"},
+    "proposal.return": STAFF | {"handler"},
+    "proposal.contact": STAFF | {"handler"},
+    "proposal.answer": STAFF | {"handler"},
+    "proposal.request_extension": STAFF | {"handler"},
+    "proposal.result": STAFF | {"handler"},
+    "proposal.evaluate": STAFF | {"deputy"},
+    "proposal.withdraw": STAFF | {"deputy"},
+    "proposal.link": STAFF | {"deputy"},
 }
 UNIT_BOUND = frozenset(a for a, roles in RULES.items() if a.startswith("report.") and "handler" in roles)
 
