@@ -5,13 +5,13 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 PORT    ?= 8501
 
-.PHONY: run test bench deps browser
+.PHONY: run test bench deps system
 
 run: deps
 	$(BIN)/python -m qingxi setup
 	$(BIN)/streamlit run server.py --server.address=localhost --server.port=$(PORT)
 
-test: deps browser
+test: deps system
 	$(BIN)/python -m pytest
 
 bench: deps
@@ -24,9 +24,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Debian's Chromium and a CJK font for the browser tests (never a browser download).
-browser:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk'; then exit 0; fi; \
+# Debian packages the tests use: Chromium and a CJK font for the browser tests (never a browser
+# download), nginx to check the example proxy config. Installed only when one is missing.
+system:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] && fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk'; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
-	else echo "NOTICE: Chromium or a CJK font is missing and cannot be installed here: browser tests will be skipped (and fail under CI=true)."; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei nginx >/dev/null; \
+	else echo "NOTICE: Chromium, a CJK font or nginx is missing and cannot be installed here: their tests will be skipped (and fail under CI=true)."; fi

@@ -120,6 +120,32 @@ def point_on_map(page, lon: float, lat: float) -> tuple[float, float]:
     return box["x"] + box["width"] / 2 + x, box["y"] + box["height"] / 2 + y
 
 
+def file_report(page, base_url: str, photo: Path) -> str:
+    """File a bank-litter report from a GPS-tagged photo through the report form; its tracking code."""
+    page.goto(f"{base_url}/report")
+    wait_idle(page)
+    dismiss_first_start_notice(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(photo))
+    page.get_by_text("位置来自照片").wait_for(timeout=30_000)
+    wait_idle(page)
+    page.get_by_role("button", name="岸边垃圾").click()
+    wait_idle(page)
+    page.get_by_role("button", name="提交上报").click()
+    page.get_by_text("上报成功").wait_for(timeout=30_000)
+    return page.locator(".qx-code").inner_text().strip()
+
+
+def track(page, base_url: str, code: str) -> None:
+    """Look a report up by its code on the status page."""
+    page.goto(f"{base_url}/track")
+    wait_idle(page)
+    dismiss_first_start_notice(page)
+    box = page.get_by_label("追踪码")
+    box.fill(code.lower())
+    box.press("Enter")
+    wait_idle(page)
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     """Through the real form and route, as a person would; waits until the app says who is in."""
     page.goto(f"{base_url}/signin?lang=zh")

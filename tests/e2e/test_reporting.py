@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import dismiss_first_start_notice, point_on_map, wait_idle
+from tests.e2e.conftest import file_report, point_on_map, track, wait_idle
 from tests.unit.photo_samples import gps_ifd, jpeg
 
 pytestmark = pytest.mark.e2e
@@ -15,27 +15,12 @@ def test_file_follow_and_find_a_report_on_a_phone(chromium, fresh_server, tmp_pa
     photo.write_bytes(jpeg((1200, 900), gps=gps_ifd(121.398, 29.1492), make="Phone", model="X1"))
     context = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(f"{fresh_server.url}/report")
-    wait_idle(page)
-    dismiss_first_start_notice(page)
+    code = file_report(page, fresh_server.url, photo)
     assert page.get_by_role("heading", name="随手拍 · 上报河道问题").is_visible()
-
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(photo))
-    page.get_by_text("位置来自照片").wait_for(timeout=30_000)
-    wait_idle(page)
-    page.get_by_role("button", name="岸边垃圾").click()
-    wait_idle(page)
-    page.get_by_role("button", name="提交上报").click()
-    page.get_by_text("上报成功").wait_for(timeout=30_000)
-    code = page.locator(".qx-code").inner_text().strip()
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
     assert page.get_by_test_id("stException").count() == 0
 
-    page.goto(f"{fresh_server.url}/track")
-    wait_idle(page)
-    box = page.get_by_label("追踪码")
-    box.fill(code.lower())
-    box.press("Enter")
+    track(page, fresh_server.url, code)
     page.get_by_role("heading", name="待签收").wait_for(timeout=30_000)
     wait_idle(page)
     page.get_by_text("岸边垃圾").first.wait_for(timeout=15_000)
