@@ -1,17 +1,18 @@
 """Command line: `python -m qingxi setup | import-geo FILE | riverside CODE yes|no | create-user NAME |
-backup DEST | restore SRC`."""
+generate --reports N | backup DEST | restore SRC`."""
 from __future__ import annotations
 
 import argparse
 import getpass
 import os
 import sys
+import time
 from pathlib import Path
 
 from db import accounts_repo, migrate, repo
 from db.engine import engine_for, session_scope
 from geo.importer import GeoImportError
-from qingxi import accounts, backup, demo, geography, photos
+from qingxi import accounts, backup, demo, generate, geography, photos
 from qingxi.i18n import t
 from qingxi.settings import current as settings
 
@@ -84,6 +85,19 @@ def riverside(code: str, flag: bool) -> int:
     return 0
 
 
+def generate_load(count: int, seed: int) -> int:
+    cfg = settings()
+    engine = engine_for(cfg.database_url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        geography.install_reference(session)
+    started = time.monotonic()
+    made = generate.reports(engine, cfg.photo_dir, count, seed)
+    print(f"generated {made.reports:,} reports, {made.status_changes:,} status changes, {made.photos:,} photo rows "
+          f"in {time.monotonic() - started:.0f} s")
+    return 0
+
+
 def make_backup(dest: Path, lang: str) -> int:
     cfg = settings()
     try:
@@ -127,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit", help="the unit's exact name (handlers need one)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
+    p = sub.add_parser("generate", help="add a synthetic load (marked as such) for measuring at scale")
+    p.add_argument("--reports", type=int, required=True)
+    p.add_argument("--seed", type=int, default=16)
     p = sub.add_parser("backup", help="copy the database and the photos into DEST while the portal runs")
     p.add_argument("dest", type=Path)
     p.add_argument("--lang", choices=("zh", "en"), default=settings().default_language)
@@ -140,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import-geo":
         return import_geo(args.file, args.reverse, args.lang)
+    if args.command == "generate":
+        return generate_load(args.reports, args.seed)
     if args.command == "backup":
         return make_backup(args.dest, args.lang)
     if args.command == "restore":
