@@ -1158,7 +1158,7 @@ def _timeline(history, answers: list[Answer], contacts: list[Contact] | None,
     items += [TimelineItem(_dated(m.happened_on, m.at), "milestone", m.status, m.author,
                            f"{r.title}: {m.progress}% {m.note}".strip(), m.id)
               for r in results for m in r.updates]
-    order = {"history": 0, "contact": 1, "answer": 2, "milestone": 3}
+    order = {"contact": 0, "history": 1, "answer": 2, "milestone": 3}  # a contact starts the handling
     return sorted(items, key=lambda i: (i.at, order[i.kind], i.ref_id or 0))
 
 
