@@ -329,9 +329,20 @@ def _save(folder: Path, public: bytes, thumb: bytes) -> Saved:
     return Saved(names[0], names[1], tuple(created))
 
 
-def _write(folder: Path, data: bytes, created: list[Path]) -> str:
+def save_file(data: bytes, folder: Path, suffix: str) -> Saved:
+    """Store other bytes already checked by the caller (a PDF attachment) the same way: content-
+    addressed, atomic, durable. `public_name` is the file; there is no thumbnail."""
+    folder.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []
+    name = _write(folder, data, created, suffix)
+    if created:
+        _sync_dir(folder)
+    return Saved(name, "", tuple(created))
+
+
+def _write(folder: Path, data: bytes, created: list[Path], suffix: str = ".jpg") -> str:
     """Write data under its content hash unless it is there already; append a new file to created."""
-    name = hashlib.sha256(data).hexdigest()[:32] + ".jpg"
+    name = hashlib.sha256(data).hexdigest()[:32] + suffix
     target = folder / name
     if target.exists():
         return name

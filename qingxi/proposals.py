@@ -96,8 +96,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -435,27 +433,6 @@ def attachment_dir(photo_dir: Path | None = None) -> Path:
     return (photo_dir or settings().photo_dir) / "attachments"
 
 
-def _write_file(folder: Path, data: bytes, suffix: str, created: list[Path]) -> str:
-    """Write data under its content hash (atomic rename) unless it is there already."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = hashlib.sha256(data).hexdigest()[:32] + suffix
-    target = folder / name
-    if target.exists():
-        return name
-    fd, tmp = tempfile.mkstemp(prefix=photos.TEMP_PREFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    created.append(target)
-    return name
-
-
 def _check_files(files: Sequence) -> None:
     if len(files) > MAX_FILES:
         raise ProposalError("too_many_files", most=MAX_FILES)
@@ -481,8 +458,10 @@ def _attachments(files: Sequence[tuple[str, bytes]], photo_dir: Path | None) -> 
         for label, data, image in prepared:
             sha = hashlib.sha256(data).hexdigest()
             if image is None:
-                name = _write_file(folder, data, ".pdf", created)
-                rows.append(ProposalAttachment(kind="pdf", label=label, sha256=sha, file_name=name, size=len(data)))
+                saved = photos.save_file(data, folder, ".pdf")
+                created.extend(saved.created)
+                rows.append(ProposalAttachment(kind="pdf", label=label, sha256=sha, file_name=saved.public_name,
+                                                size=len(data)))
             else:
                 saved = photos.save(image, folder)
                 created.extend(saved.created)
