@@ -36,9 +36,14 @@ def load(engine: Engine, table: str, frame: pd.DataFrame) -> None:
 
 
 def analyse(engine: Engine) -> None:
-    """Fresh planner statistics after a bulk load."""
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    """Fresh planner statistics after a bulk load (and, on PostgreSQL, the visibility map that
+    index-only scans need)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def _copy(engine: Engine, table: str, chunk: pd.DataFrame) -> None:

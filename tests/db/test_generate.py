@@ -38,7 +38,7 @@ def test_generated_reports_cover_the_states_and_agree_with_their_histories(engin
             if r.state == state.value:
                 assert getattr(r, field) is not None and getattr(r, field) >= r.created_at
     old_open = sum(r.state in OPEN_STATES and r.created_at < now - timedelta(days=60) for r in reports)
-    assert old_open < 0.15 * 3000  # an office's backlog, not a random mix
+    assert old_open < 0.05 * 3000  # an office's backlog, not a random mix
     assert all((tmp_path / "photos" / name).is_file() for name in photo_files)
 
 
