@@ -224,3 +224,23 @@ def demo_reports(session: Session, limit: int) -> list[Report]:
 
 def demo_proposal_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Proposal).where(Proposal.is_demo.is_(True)))
+
+
+def linkable_reports(session: Session, proposal_id: int, km_from: float | None, km_to: float | None,
+                     village_ids: Sequence[int], limit: int) -> list[Report]:
+    """Visible reports not linked to the proposal now, on its river-km range (±margin given by the
+    caller) or in its villages (any when it names neither), newest first."""
+    linked = select(ProposalReportLink.report_id).where(ProposalReportLink.proposal_id == proposal_id,
+                                                        ProposalReportLink.unlinked_at.is_(None))
+    where = [Report.hidden.is_(False), Report.id.not_in(linked)]
+    places = []
+    if km_from is not None or km_to is not None:
+        places.append(Report.river_km.between(km_from if km_from is not None else 0.0,
+                                              km_to if km_to is not None else 1e9))
+    if village_ids:
+        places.append(Report.village_id.in_(list(village_ids)))
+    if places:
+        where.append(or_(*places))
+    query = (select(Report).where(*where).options(selectinload(Report.photos), selectinload(Report.village))
+             .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit))
+    return list(session.scalars(query))

@@ -83,6 +83,7 @@ Reads:
   detail(engine, user, proposal_id, now=None) -> Detail   # everything a page and a dossier need
   timeline(engine, user, proposal_id) -> list[TimelineItem]  # history, answers, contacts, milestones
   proposals_for_report(engine, report_id, user=None) -> list[Row]  # published, or all for staff
+  linkable_reports(engine, user, proposal_id, limit=50) -> list[LinkedReport]  # the link picker
 
 Error keys (proposal.error.*): not_found, wrong_state, text_needed, reason_needed, text_too_long,
 bad_topic, bad_session, bad_deputy, bad_village, bad_km, number_taken, bad_unit, deadline_past,
@@ -129,7 +130,7 @@ __all__ = [
     "file", "assign", "sign", "return_assignment", "log_contact", "answer", "follow_up", "evaluate", "publish",
     "withdraw", "request_extension", "decide_extension", "add_result", "update_result", "link_report",
     "unlink_report", "sessions", "register", "overdue", "my_proposals", "detail", "timeline",
-    "proposals_for_report", "attachment_dir",
+    "proposals_for_report", "linkable_reports", "attachment_dir",
 ]
 
 STATES = PROPOSAL_STATES
@@ -145,6 +146,7 @@ MAX_NOTE = 2000
 MAX_NAME = 100
 MAX_FILES = 5
 MAX_PDF_BYTES = 10 * 1024 * 1024
+LINK_MARGIN_KM = 0.3
 PDF_MAGIC = b"%PDF-"
 
 
@@ -822,7 +824,7 @@ def link_report(engine: Engine, user, proposal_id: int, report_id: int, now: dat
         link = ProposalReportLink(proposal_id=c.proposal.id, report_id=report_id, linked_by_id=c.actor.id,
                                   linked_at=c.at)
         q.add(c.session, link)
-        _act(c, "link", report.code, {}, {"report_id": report_id, "link_id": link.id})
+        _act(c, "link", f"#{report_id}", {}, {"report_id": report_id, "link_id": link.id})
         return link.id
 
 
@@ -835,8 +837,7 @@ def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason
         if link is None:
             raise ProposalError("not_linked")
         link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
-        code = q.report(c.session, report_id).code
-        _act(c, "unlink", f"{code} {reason}".strip(), {"report_id": report_id, "link_id": link.id},
+        _act(c, "unlink", f"#{report_id} {reason}".strip(), {"report_id": report_id, "link_id": link.id},
              {"report_id": None})
 
 
@@ -1060,10 +1061,11 @@ class Result:
 
 @dataclass(frozen=True)
 class LinkedReport:
-    """A villager report's public fields only: never a name, phone, tracking-code secret or text."""
+    """A villager report's public fields only: never a name, phone or text. The tracking code is
+    the reporter's key to their report (see README), so it is given to staff only."""
 
     id: int
-    code: str
+    code: str | None      # None unless the reader is staff
     category: str
     state: str
     lon: float
@@ -1109,6 +1111,28 @@ class Detail:
     reports: list[LinkedReport]
     timeline: list[TimelineItem]
     actions: list[str] = field(default_factory=list)  # names in ACTIONS this person may take now
+
+
+def _linked(actor: User | None, r) -> LinkedReport:
+    return LinkedReport(r.id, r.code if _is_staff(actor) else None, r.category, r.state, r.lon, r.lat, r.river_km,
+                        r.village.name if r.village else None,
+                        [(f.public_name, f.thumb_name) for f in r.photos if not f.hidden])
+
+
+def linkable_reports(engine: Engine, user, proposal_id: int, limit: int = 50) -> list[LinkedReport]:
+    """Reports this person may link to the proposal (for the "link reports" picker): visible,
+    not linked now, on its river-km range (±0.3 km) or in its villages, newest first."""
+    with session_scope(engine) as s:
+        actor = tq.fresh_user(s, user)
+        permissions.require(actor, "proposal.link")
+        _, p = _read(s, user, proposal_id)
+        if not _linker_ok(actor, p):
+            raise Denied("proposal.link", _role(actor))
+        margin = LINK_MARGIN_KM
+        found = q.linkable_reports(s, p.id, None if p.km_from is None else max(p.km_from - margin, 0.0),
+                                   None if p.km_to is None else p.km_to + margin,
+                                   [v.village_id for v in p.villages], limit)
+        return [_linked(actor, r) for r in found]
 
 
 def _read(s: Session, user, proposal_id: int) -> tuple[User | None, Proposal]:
@@ -1163,10 +1187,7 @@ def detail(engine: Engine, user, proposal_id: int, now: datetime | None = None) 
                           [Milestone(m.id, m.happened_on, m.progress, m.status, m.note, m.author_name, m.at)
                            for m in sorted(r.updates, key=lambda m: (m.happened_on, m.id))])
                    for r in q.results(s, p.id)]
-        reports = [LinkedReport(r.id, r.code, r.category, r.state, r.lon, r.lat, r.river_km,
-                                r.village.name if r.village else None,
-                                [(f.public_name, f.thumb_name) for f in r.photos if not f.hidden])
-                   for r in q.linked_reports(s, p.id)]
+        reports = [_linked(actor, r) for r in q.linked_reports(s, p.id)]
         timeline_items = _timeline(history, answers, contacts, results)
         return Detail(
             row=row, body=p.body, lead_deputy_id=p.lead_deputy_id,

@@ -564,13 +564,22 @@ def test_linking_reports_as_evidence(w):
     denied(w, P.link_report, w.engine, u(w, "other_deputy"), pid, rid, now=L)
     denied(w, P.link_report, w.engine, u(w, "lead_handler"), pid, rid, now=L)
     denied(w, P.link_report, w.engine, None, pid, rid, now=L)
+    assert [r.id for r in P.linkable_reports(w.engine, u(w, "cosigner"), pid)] == [rid]  # on km 1.0–3.5, visible
+    denied(w, P.linkable_reports, w.engine, u(w, "other_deputy"), pid)
     P.link_report(w.engine, u(w, "cosigner"), pid, rid, now=L)
+    assert P.linkable_reports(w.engine, u(w, "staff"), pid) == []
     refused(w, "already_linked", P.link_report, w.engine, u(w, "staff"), pid, rid, now=L)
     d = P.detail(w.engine, None, pid)
     [linked] = d.reports
     assert (linked.id, linked.category, linked.river_km, linked.photos) == (rid, "bank_litter", 2.2,
                                                                           [("p.jpg", "t.jpg")])
     assert "13800001234" not in repr(d) and "王大姐" not in repr(d)
+    # the tracking code is the reporter's key: staff only, and never in the public history
+    with session_scope(w.engine) as s:
+        code = s.get(Report, rid).code
+    assert linked.code is None and code not in repr(d)
+    assert [r.code for r in P.detail(w.engine, u(w, "lead"), pid).reports] == [None]
+    assert [r.code for r in P.detail(w.engine, u(w, "staff"), pid).reports] == [code]
     assert [r.id for r in P.proposals_for_report(w.engine, rid)] == [pid]
 
     unpublished = to_state(w, "handling")
