@@ -50,7 +50,8 @@ PUBLIC API (for pages/)
                                                           event, or a draft for the public)
     summary(engine, cleanup_id) -> Event | None          public summary (never a draft, no contact)
     roster(engine, user, cleanup_id) -> list[RosterRow]; roster_csv(...) -> bytes  (cleanup.roster)
-    ics(engine, cleanup_id) -> bytes                     an iCalendar file (never for a draft)
+    ics(engine, cleanup_id, lang="zh") -> bytes          an iCalendar file (never for a draft);
+    calendar_file(ev, lang="zh") -> bytes                the same from an Event
     reminder_text(ev, lang, code=None) -> str            copy-ready text for the day before
     stats(engine, *, now=None) -> Stats                  totals and series, computed in SQL
 
@@ -120,7 +121,7 @@ __all__ = [
     "ATTENDANCE", "CATEGORY_WEIGHT", "CheckIn", "CleanupError", "EVENTS_PATH", "Event", "GroupSeats",
     "ITEM_TYPES", "LITTER_CATEGORIES", "Plan", "Receipt", "Results", "RosterRow", "SECTION_KM",
     "SIGNUP_PATH", "SIZE_WEIGHT", "STATES", "SUGGESTED_GROUPS", "Section", "SignupStatus", "Stats",
-    "attach_reports", "cancel", "cancel_signup", "check_in", "close_registration", "create",
+    "attach_reports", "calendar_file", "cancel", "cancel_signup", "check_in", "close_registration", "create",
     "draft_from_section", "event", "event_url", "events", "ics", "mark_cleaned", "mark_done", "publish",
     "publish_results", "record_results", "reminder_text", "report_weight", "roster", "roster_csv",
     "sections", "set_attendance", "sign_up", "signup_qr_png", "signup_qr_svg", "signup_status",
@@ -651,7 +652,8 @@ def _next_saturday(at: datetime) -> datetime:
     return day.astimezone(at.tzinfo)
 
 
-def draft_from_section(engine: Engine, user, section_index: int, *, now: datetime | None = None) -> int:
+def draft_from_section(engine: Engine, user, section_index: int, *, now: datetime | None = None,
+                       is_demo: bool = False) -> int:
     """One click on the ranking: a draft for that section (next Saturday 08:00–11:00 local, 30
     seats, meeting at the section's start) with its open litter reports attached."""
     at = _now(now)
@@ -669,7 +671,7 @@ def draft_from_section(engine: Engine, user, section_index: int, *, now: datetim
                     capacity=30, meeting_km=km_from, equipment=[t("cleanup.default_equipment", "zh")])
         cols = _check_plan(s, plan)
         cols.pop("groups")
-        c = Cleanup(**cols, state="draft", created_by_id=actor.id, created_at=at, updated_at=at)
+        c = Cleanup(**cols, state="draft", created_by_id=actor.id, created_at=at, updated_at=at, is_demo=is_demo)
         s.add(c)
         s.flush()
         upper = km_to + (1e-9 if km_to >= length else 0)  # the river's last metre belongs to the last section
@@ -1113,6 +1115,12 @@ def ics(engine: Engine, cleanup_id: int, lang: str = "zh") -> bytes:
     ev = summary(engine, cleanup_id)
     if ev is None:
         raise CleanupError("not_found")
+    return calendar_file(ev, lang)
+
+
+def calendar_file(ev: Event, lang: str = "zh") -> bytes:
+    """The .ics of an event view: DTSTART/DTEND in the portal's time zone (with its VTIMEZONE),
+    LOCATION the meeting point, DESCRIPTION the section and what to bring, URL the event page."""
     tz = settings().timezone
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Qingxi Guardian//cleanups//ZH")

@@ -12,7 +12,7 @@ from pathlib import Path
 from db import accounts_repo, migrate, repo
 from db.engine import engine_for, session_scope
 from geo.importer import GeoImportError
-from qingxi import accounts, backup, demo, demo_proposals, generate, geography, photos
+from qingxi import accounts, backup, demo, demo_cleanups, demo_proposals, generate, geography, photos
 from qingxi.i18n import t
 from qingxi.settings import current as settings
 
@@ -30,9 +30,10 @@ def setup(load_demo: bool | None) -> None:
         added = demo.load_demo(session, cfg.photo_dir) if load_demo else 0
         users = demo.load_demo_users(session) if load_demo else []
     proposals_added = demo_proposals.load(engine, cfg.photo_dir) if load_demo else 0
+    cleanups_added = demo_cleanups.load(engine, cfg.photo_dir) if load_demo else 0
     print(f"database ready ({engine.url.get_backend_name()}); reference geography "
           f"{'installed' if fresh else 'kept'}; demo reports added: {added}; demo proposals added: "
-          f"{proposals_added}; stale temp files removed: {swept}")
+          f"{proposals_added}; demo clean-ups added: {cleanups_added}; stale temp files removed: {swept}")
     if users:
         print(f"demo accounts (password {demo.DEMO_PASSWORD}): "
               + ", ".join(f"{name} ({role})" for name, role in users))
