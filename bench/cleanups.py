@@ -1,0 +1,114 @@
+"""Clean-up sign-ups per second with 8 concurrent writers, on SQLite (a temp file) and on
+PostgreSQL (a temp schema), through qingxi.cleanups.sign_up; and how many seats were overbooked
+(must be 0: the capacity rule is a conditional UPDATE, see db.cleanup_queries)."""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+
+from db import migrate
+from db.engine import make_engine, session_scope
+from db.models import Cleanup, Signup, User
+from qingxi import cleanups, geography
+
+WRITERS, EACH, CAPACITY = 8, 100, 500  # 800 sign-ups for 500 seats: the last 300 go to the waitlist
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+PG_ADMIN = os.environ.get("QINGXI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _measure(url: str) -> tuple[float, int, int, int, int]:
+    """(sign-ups per second, overbooked seats, seated, waitlisted, errors)."""
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        with session_scope(engine) as s:
+            geography.install_reference(s)
+            staff = User(username="bench", display_name="bench", role="staff")
+            s.add(staff)
+            s.flush()
+        start = NOW + timedelta(days=3)
+        cid = cleanups.create(engine, staff, cleanups.Plan("bench", start, start + timedelta(hours=2), 1.0, 2.0,
+                                                           CAPACITY, meeting_km=1.0), now=NOW)
+        cleanups.publish(engine, staff, cid, now=NOW)
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(WRITERS + 1)
+
+        def writer(w: int) -> None:
+            barrier.wait()
+            for i in range(EACH):
+                try:
+                    cleanups.sign_up(engine, cid, f"w{w}-{i}", f"139{w:02d}{i:06d}", now=NOW)
+                except BaseException as err:  # noqa: BLE001 - every failure is counted, none hidden
+                    errors.append(err)
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
+        for th in threads:
+            th.start()
+        barrier.wait()
+        t0 = time.perf_counter()
+        for th in threads:
+            th.join()
+        elapsed = time.perf_counter() - t0
+        with session_scope(engine) as s:
+            seats = s.scalar(select(func.coalesce(func.sum(Signup.seats), 0))
+                             .where(Signup.cleanup_id == cid, Signup.status == "seated"))
+            waiting = s.scalar(select(func.count()).select_from(Signup)
+                               .where(Signup.cleanup_id == cid, Signup.status == "waitlisted"))
+            counter = s.get(Cleanup, cid).seats_taken
+        over = max(seats - CAPACITY, 0) + max(counter - CAPACITY, 0) + abs(counter - seats)
+        return WRITERS * EACH / elapsed, over, seats, waiting, len(errors)
+    finally:
+        engine.dispose()
+
+
+def _pg_schema() -> str | None:
+    schema = f"qx_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception:  # noqa: BLE001 - any connection failure means "no server"
+        return None
+    finally:
+        admin.dispose()
+    return schema
+
+
+def _drop(schema: str) -> None:
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _rows(backend: str, rate: float, over: int, seated: int, waiting: int, errors: int) -> list[dict]:
+    case = f"{backend}, {WRITERS} writers"
+    right = over == 0 and errors == 0 and seated == CAPACITY and waiting == WRITERS * EACH - CAPACITY
+    return [
+        {"benchmark": "cleanups", "case": case, "figure": "sign-ups/s", "value": rate, "unit": "/s",
+         "note": f"{WRITERS * EACH} sign-ups for {CAPACITY} seats through cleanups.sign_up"},
+        {"benchmark": "cleanups", "case": case, "figure": "overbooked", "value": over if right else "DISAGREE",
+         "unit": "seats", "note": f"{seated} seated, {waiting} waitlisted, {errors} errors; must be "
+                                  f"{CAPACITY}, {WRITERS * EACH - CAPACITY}, 0"},
+    ]
+
+
+def run() -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = _rows("SQLite", *_measure(f"sqlite:///{Path(tmp) / 'bench.db'}"))
+    schema = _pg_schema()
+    if schema is None:
+        return rows + [{"benchmark": "cleanups", "case": "PostgreSQL", "figure": "sign-ups/s", "value": "n/a",
+                        "unit": "", "note": f"no PostgreSQL at {PG_ADMIN}"}]
+    try:
+        rows += _rows("PostgreSQL", *_measure(f"{PG_ADMIN}?options=-csearch_path%3D{schema}"))
+    finally:
+        _drop(schema)
+    return rows
