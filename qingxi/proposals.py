@@ -78,10 +78,11 @@ Reads:
   sessions(engine) -> list[SessionInfo]
   register(engine, user, filters: RegisterFilter | None = None, now=None) -> list[Row]
   overdue(engine, user, now=None) -> list[Row]
-  my_proposals(engine, user, now=None) -> Mine(rows, alerts)  # alerts: [Alert(kind, proposal_id, ...)]
+  my_proposals(engine, user, now=None) -> Mine(rows, alerts)  # deputies only (else Denied)
+      rows: the proposals they lead or co-sign; alerts: [Alert(kind, proposal_id, number, title, days)]
       kinds: "overdue", "awaiting_evaluation" (answered, this deputy leads it)
   detail(engine, user, proposal_id, now=None) -> Detail   # everything a page and a dossier need
-  timeline(engine, user, proposal_id) -> list[TimelineItem]  # history, answers, contacts, milestones
+  timeline(engine, user, proposal_id, now=None) -> list[TimelineItem]  # history, answers, contacts, milestones
   proposals_for_report(engine, report_id, user=None) -> list[Row]  # published, or all for staff
   linkable_reports(engine, user, proposal_id, limit=50) -> list[LinkedReport]  # the link picker
 
@@ -1201,9 +1202,9 @@ def detail(engine: Engine, user, proposal_id: int, now: datetime | None = None) 
             reports=reports, timeline=timeline_items, actions=_allowed(actor, p, ext, now))
 
 
-def timeline(engine: Engine, user, proposal_id: int) -> list[TimelineItem]:
+def timeline(engine: Engine, user, proposal_id: int, now: datetime | None = None) -> list[TimelineItem]:
     """History, answers, contacts (for those who may see them) and result milestones, in time order."""
-    return detail(engine, user, proposal_id).timeline
+    return detail(engine, user, proposal_id, now).timeline
 
 
 def proposals_for_report(engine: Engine, report_id: int, user=None, now: datetime | None = None) -> list[Row]:

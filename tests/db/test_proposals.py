@@ -667,3 +667,82 @@ def test_demo_proposals_load_on_a_fresh_database(engine, tmp_path):
     assert all(r.lon and r.lat for r in d.results)
     assert any(P.detail(engine, None, r.id).reports for r in published)
     assert demo_proposals.load(engine, tmp_path / "photos") == 0  # once only
+
+
+# ---------------------------------------------------------------- every write × every role
+
+def _with_result(w: World) -> int:
+    pid = to_state(w, "handling")
+    return P.add_result(w.engine, u(w, "staff"), pid, "greenway", "绿道", now=T0 + timedelta(days=2))
+
+
+def _with_request(w: World) -> int:
+    pid = to_state(w, "handling")
+    P.request_extension(w.engine, u(w, "staff"), pid, 1, "汛期", now=T0 + timedelta(days=2))
+    return pid
+
+
+def _with_link(w: World) -> tuple[int, int]:
+    pid, rid = to_state(w, "published"), _report(w)
+    P.link_report(w.engine, u(w, "staff"), pid, rid, now=T0 + timedelta(days=14))
+    return pid, rid
+
+
+LATER = T0 + timedelta(days=15)
+UNITS = {"lead_handler", "staff", "admin"}
+WRITES = {
+    "file": ({"lead", "staff", "admin"}, lambda w: None,
+             lambda w, who, _: P.file(w.engine, who, title="t", body="b", session_id=w.session_id,
+                                      lead_deputy_id=u(w, "lead").id, now=T0)),
+    "assign": ({"staff", "admin"}, lambda w: new_proposal(w),
+               lambda w, who, pid: P.assign(w.engine, who, pid, w.u_lead, now=T0)),
+    "sign": (UNITS, lambda w: to_state(w, "assigned"), lambda w, who, pid: P.sign(w.engine, who, pid, now=T0)),
+    "return": (UNITS, lambda w: to_state(w, "assigned"),
+               lambda w, who, pid: P.return_assignment(w.engine, who, pid, "不是我们", now=T0)),
+    "contact": (UNITS | {"co_handler"}, lambda w: to_state(w, "signed"),
+                lambda w, who, pid: P.log_contact(w.engine, who, pid, date(2026, 6, 2), "phone", "电话",
+                                                  now=T0 + timedelta(days=2))),
+    "answer": (UNITS, lambda w: to_state(w, "handling"),
+               lambda w, who, pid: P.answer(w.engine, who, pid, "A", "已解决", now=LATER)),
+    "follow_up": (UNITS, lambda w: to_state(w, "evaluated"),
+                  lambda w, who, pid: P.follow_up(w.engine, who, pid, "A", "已建成", now=LATER)),
+    "evaluate": ({"lead"}, lambda w: to_state(w, "answered"),
+                 lambda w, who, pid: P.evaluate(w.engine, who, pid, "satisfied", now=LATER)),
+    "publish": ({"staff", "admin"}, lambda w: to_state(w, "evaluated"),
+                lambda w, who, pid: P.publish(w.engine, who, pid, now=LATER)),
+    "withdraw": ({"lead"}, lambda w: to_state(w, "signed"),
+                 lambda w, who, pid: P.withdraw(w.engine, who, pid, "不需要了", now=LATER)),
+    "request_extension": (UNITS, lambda w: to_state(w, "handling"),
+                          lambda w, who, pid: P.request_extension(w.engine, who, pid, 2, "汛期", now=LATER)),
+    "decide_extension": ({"staff", "admin"}, _with_request,
+                         lambda w, who, pid: P.decide_extension(w.engine, who, pid, True, now=LATER)),
+    "add_result": (UNITS | {"co_handler"}, lambda w: to_state(w, "handling"),
+                   lambda w, who, pid: P.add_result(w.engine, who, pid, "steps", "踏步", now=LATER)),
+    "update_result": (UNITS | {"co_handler"}, _with_result,
+                      lambda w, who, rid: P.update_result(w.engine, who, rid, 50, now=LATER)),
+    "link": ({"lead", "cosigner", "staff", "admin"}, lambda w: (to_state(w, "published"), _report(w)),
+             lambda w, who, ids: P.link_report(w.engine, who, *ids, now=LATER)),
+    "unlink": ({"lead", "cosigner", "staff", "admin"}, _with_link,
+               lambda w, who, ids: P.unlink_report(w.engine, who, *ids, now=LATER)),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_every_write_for_every_role(w, name):
+    """Allowed: exactly one audit entry. Refused (Denied, or not_found for a proposal one may not
+    read): the whole database unchanged."""
+    allowed, prepare, call = WRITES[name]
+    outcome = {}
+    for role in ROLES:
+        argument = prepare(w)
+        before, entries = snapshot(w.engine), len(audits(w))
+        try:
+            call(w, u(w, role), argument)
+        except (Denied, ProposalError) as err:
+            assert isinstance(err, Denied) or err.key == "not_found", (name, role, err)
+            assert snapshot(w.engine) == before, f"{name} refused for {role} but changed something"
+            outcome[role] = "refused"
+        else:
+            assert len(audits(w)) == entries + 1, f"{name} by {role}: exactly one audit entry"
+            outcome[role] = "allowed"
+    assert outcome == {r: "allowed" if r in allowed else "refused" for r in ROLES}
