@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from db.engine import session_scope
 from db.models import (
     AuditEntry, Cleanup, CleanupGroup, CleanupItem, CleanupPhoto, CleanupReport, Report, Signup, StatusChange,
-    User,
+    Unit, User,
 )
 from qingxi import cleanups as cu
 from qingxi import geography, tracking
@@ -518,3 +518,74 @@ def test_numbers_for_the_statistics_page(w):
     assert st.by_km == [(0, 40.0, 0.8, 50.0), (2, 20.0, 1.0, 20.0)]
     assert st.kg_per_km == pytest.approx(60 / 1.8)
     assert y.status == "seated"
+
+
+# ---------------------------------------------------------------- who may do what
+
+def _people(w: W) -> dict:
+    with session_scope(w.engine) as s:
+        unit = Unit(name="沙柳村村委会")
+        s.add(unit)
+        s.flush()
+        made = {"handler": User(username="h", display_name="承办人", role="handler", unit_id=unit.id),
+                "admin": User(username="a", display_name="管理员", role="admin"),
+                "disabled_admin": User(username="x", display_name="离任", role="admin", disabled=True)}
+        s.add_all(made.values())
+    return {"public": None, "deputy": w.deputy, "staff": w.staff, **made}
+
+
+def _ready(w: W, done: bool = False) -> dict:
+    """An event with a seated sign-up and an attached open report (done: after the day)."""
+    rid = new_report(w, 1.2)
+    cid = new_event(w)
+    cu.attach_reports(w.engine, w.staff, cid, [rid], now=T0)
+    code = join(w, cid, 1).code
+    if done:
+        cu.mark_done(w.engine, w.staff, cid, now=START)
+        cu.record_results(w.engine, w.staff, cid, GOOD, now=START)
+    signup_id = cu.roster(w.engine, w.staff, cid)[0].id
+    return {"cid": cid, "rid": rid, "code": code, "signup": signup_id}
+
+
+STAFF_ACTIONS = {
+    "create": (False, lambda w, u, c: cu.create(w.engine, u, plan(), now=T0)),
+    "update": (False, lambda w, u, c: cu.update(w.engine, u, c["cid"], plan(capacity=40), now=T0)),
+    "close_registration": (False, lambda w, u, c: cu.close_registration(w.engine, u, c["cid"], now=T0)),
+    "cancel": (False, lambda w, u, c: cu.cancel(w.engine, u, c["cid"], "取消", now=T0)),
+    "attach_reports": (False, lambda w, u, c: cu.attach_reports(w.engine, u, c["cid"], [new_report(w, 1.3)], now=T0)),
+    "sections": (False, lambda w, u, c: cu.sections(w.engine, u, now=T0)),
+    "draft_from_section": (False, lambda w, u, c: cu.draft_from_section(w.engine, u, 2, now=T0)),
+    "check_in": (False, lambda w, u, c: cu.check_in(w.engine, u, c["cid"], c["code"], now=START)),
+    "walk_in": (False, lambda w, u, c: cu.walk_in(w.engine, u, c["cid"], "路人", now=START)),
+    "set_attendance": (False, lambda w, u, c: cu.set_attendance(w.engine, u, c["signup"], "no_show", now=START)),
+    "mark_done": (False, lambda w, u, c: cu.mark_done(w.engine, u, c["cid"], now=START)),
+    "roster_csv": (False, lambda w, u, c: cu.roster_csv(w.engine, u, c["cid"])),
+    "record_results": (True, lambda w, u, c: cu.record_results(w.engine, u, c["cid"], GOOD, now=START)),
+    "publish_results": (True, lambda w, u, c: cu.publish_results(w.engine, u, c["cid"], now=START)),
+    "mark_cleaned": (True, lambda w, u, c: cu.mark_cleaned(w.engine, u, c["cid"], [c["rid"]], now=START)),
+}
+
+
+@pytest.mark.parametrize("name", list(STAFF_ACTIONS))
+def test_only_staff_and_admins_plan_run_and_report_clean_ups(w, name):
+    done, call = STAFF_ACTIONS[name]
+    people = _people(w)
+    for role, user in people.items():
+        ctx = _ready(w, done)
+        before = snapshot(w.engine)
+        if role in ("staff", "admin"):
+            call(w, user, ctx)
+            continue
+        with pytest.raises(Denied):
+            call(w, user, ctx)
+        if name not in ("attach_reports",):  # that call files a fresh report before it is refused
+            assert snapshot(w.engine) == before, role
+
+
+def test_anyone_signs_up_and_reads_public_pages(w):
+    people = _people(w)
+    cid = new_event(w)
+    for n, (role, user) in enumerate(people.items()):
+        assert join(w, cid, n).status == "seated"
+        assert cu.event(w.engine, user, cid).leader_contact == ("13900001111" if role in ("staff", "admin") else None)
+        assert [e.id for e in cu.events(w.engine, user, now=T0)] == [cid]
