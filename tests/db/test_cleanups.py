@@ -589,3 +589,18 @@ def test_anyone_signs_up_and_reads_public_pages(w):
         assert join(w, cid, n).status == "seated"
         assert cu.event(w.engine, user, cid).leader_contact == ("13900001111" if role in ("staff", "admin") else None)
         assert [e.id for e in cu.events(w.engine, user, now=T0)] == [cid]
+
+
+def test_the_database_itself_refuses_an_overbooked_event(w):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    cid = new_event(w, capacity=10, reserved={"代表": 4})
+    for bad in (update(Cleanup).where(Cleanup.id == cid).values(seats_taken=7),          # 7 + 4 reserved > 10
+                update(CleanupGroup).where(CleanupGroup.cleanup_id == cid).values(seats_taken=5),
+                update(Cleanup).where(Cleanup.id == cid).values(capacity=501)):
+        before = snapshot(w.engine)
+        with pytest.raises(IntegrityError):
+            with session_scope(w.engine) as s:
+                s.execute(bad)
+        assert snapshot(w.engine) == before
