@@ -1095,6 +1095,11 @@ ROSTER_COLUMNS = ("code", "name", "phone", "village", "group", "companions", "se
                   "attendance", "checked_in_at", "walk_in", "promoted_at", "created_at")
 
 
+def _cell(value):
+    """A name typed by the public never runs as a spreadsheet formula (=, +, -, @ get a quote)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
 def roster_csv(engine: Engine, user, cleanup_id: int) -> bytes:
     """The roster as CSV (UTF-8 with BOM for Excel); times in local time. Staff only."""
     rows = roster(engine, user, cleanup_id)
@@ -1106,7 +1111,7 @@ def roster_csv(engine: Engine, user, cleanup_id: int) -> bytes:
         for col in ROSTER_COLUMNS:
             v = getattr(r, col)
             values.append(_local(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else "" if v is None else v)
-        out.writerow(values)
+        out.writerow([_cell(v) for v in values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -479,6 +479,9 @@ def test_roster_is_for_staff_and_the_public_summary_names_nobody(w):
     rows = list(csv.DictReader(io.StringIO(cu.roster_csv(w.engine, w.staff, cid).decode("utf-8-sig"))))
     assert [(r["name"], r["phone"], r["village"], r["seats"], r["status"], r["position"]) for r in rows] == [
         ("志愿者1", phone(1), "沙柳村", "3", "seated", ""), ("志愿者2", phone(2), "", "1", "waitlisted", "1")]
+    cu.sign_up(w.engine, cid, '=HYPERLINK("http://x")', phone(3), now=T0)
+    last = list(csv.DictReader(io.StringIO(cu.roster_csv(w.engine, w.staff, cid).decode("utf-8-sig"))))[-1]
+    assert last["name"] == "'=HYPERLINK(\"http://x\")"      # never a formula in Excel
     public = repr(cu.summary(w.engine, cid)) + repr(cu.events(w.engine, None, now=T0))
     for secret in (phone(1), "志愿者1", "13900001111"):
         assert secret not in public
