@@ -2,23 +2,16 @@
 database (GROUP BY / COUNT); hidden reports are left out of everything."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, false, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, case, cast, false, func, literal, select
+from sqlalchemy.orm import Session, selectinload
 
-from db.models import Report, Village
-
-# The milestone column(s) that stop each response clock (qingxi.clocks.MILESTONES, as columns).
-_DONE: dict[str, ColumnElement] = {
-    "sign": Report.signed_at,
-    "dispatch": Report.dispatched_at,
-    "callback": Report.called_back_at,
-    "onsite": Report.on_site_at,
-    "resolve": func.coalesce(Report.fixed_at, Report.closed_at),
-}
-
+from db.models import Report, UTCDateTime, Village
+from db.sqltime import median_by, seconds_between
+from db.triage_queries import DONE, next_due, target_seconds
 
 def _shown(query: Select) -> Select:
     return query.where(Report.hidden.is_(false()))
@@ -65,26 +58,53 @@ def count_ended(session: Session, field: str, states: Sequence[str], since: date
     return session.scalar(query) or 0
 
 
-def clock_times(session: Session, clock: str, since: datetime) -> list[tuple[str, str, datetime, datetime | None]]:
-    """(priority, state, created_at, stopped_at or None) of every report created since `since`:
-    one query of two timestamp columns per clock; durations and medians are worked out by the
-    caller (percentiles are not portable between SQLite and PostgreSQL)."""
-    query = (_shown(select(Report.priority, Report.state, Report.created_at, _DONE[clock].label("done"))
-                    .where(Report.created_at >= since))
-             .order_by(Report.created_at, Report.id))
-    return [tuple(row) for row in session.execute(query)]
+@dataclass(frozen=True)
+class WeekStats:
+    counted: int                  # stopped, or overdue while still open
+    within: int                   # stopped on or before the target
+    median_seconds: float | None  # of the stopped ones
 
 
-def open_reports(session: Session, states: Sequence[str]) -> list[Report]:
-    """The open reports (few), with their village, for the response clocks."""
-    query = (_shown(select(Report, Village.name).outerjoin(Village, Report.village_id == Village.id)
-                    .where(Report.state.in_(states)))
-             .order_by(Report.created_at, Report.id))
-    found = []
-    for report, village in session.execute(query):
-        report.village_name = village  # plain attribute for the caller, not a column
-        found.append(report)
-    return found
+def clock_week_stats(session: Session, clock: str, bounds: Sequence[datetime], targets: Mapping,
+                     open_states: Sequence[str], now: datetime) -> dict[int, WeekStats]:
+    """Week index i (created in [bounds[i], bounds[i + 1])) → the clock's figures, all from SQL:
+    two GROUP BYs over the reports created in the period (ix_reports_created_clocks), the
+    median by row_number (db.sqltime.median_by)."""
+    created, done = Report.created_at, DONE[clock]
+    week = case(*[(created < b, i) for i, b in enumerate(bounds[1:-1])], else_=len(bounds) - 2)
+    target = target_seconds(targets, clock)
+    took = seconds_between(created, done)
+    late = done.is_(None) & Report.state.in_(open_states) & (seconds_between(created, _at(now)) > target)
+    # Grouping over a subquery: PostgreSQL would not match a GROUP BY's expression with bound values.
+    rows = (select(week.label("week"), took.label("took"),
+                   case((done.is_not(None), 1), (late, 1), else_=0).label("counted"),
+                   case((done.is_not(None) & (took <= target), 1), else_=0).label("within"))
+            .where(Report.hidden.is_(false()), created >= bounds[0], created < bounds[-1])).subquery()
+    counts = select(rows.c.week, func.sum(rows.c.counted), func.sum(rows.c.within)).group_by(rows.c.week)
+    stopped = select(rows.c.week, rows.c.took).where(rows.c.took.is_not(None)).subquery()
+    medians = {int(w): float(m) for w, m in session.execute(median_by(stopped, "week", "took"))}
+    return {int(w): WeekStats(int(n or 0), int(k or 0), medians.get(int(w))) for w, n, k in session.execute(counts)}
+
+
+def _at(moment: datetime):
+    return literal(moment, UTCDateTime())
+
+
+def overdue_count(session: Session, targets: Mapping, open_states: Sequence[str], now: datetime) -> int:
+    """Open visible reports with a clock past its due time (ix_reports_work)."""
+    query = _shown(select(func.count()).select_from(Report)
+                   .where(Report.state.in_(open_states), next_due(targets) <= now.timestamp()))
+    return session.scalar(query) or 0
+
+
+def overdue_reports(session: Session, targets: Mapping, open_states: Sequence[str], now: datetime,
+                    limit: int, offset: int = 0) -> list[Report]:
+    """The longest overdue open reports (earliest due time first), one page, with their village."""
+    due = next_due(targets)
+    query = (_shown(select(Report).where(Report.state.in_(open_states), due <= now.timestamp()))
+             .options(selectinload(Report.village))
+             .order_by(due, Report.id).limit(limit).offset(offset))
+    return list(session.scalars(query))
 
 
 def count_by_half_km(session: Session, states: Sequence[str]) -> dict[int, int]:

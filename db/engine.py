@@ -1,6 +1,9 @@
 """The engine: SQLite (WAL, durable) by default, PostgreSQL when DATABASE_URL says so."""
 from __future__ import annotations
 
+import os
+import threading
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +35,26 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+QUERY_LOG_ENV = "QINGXI_QUERY_LOG"
+_log_lock = threading.Lock()
+
+
+def _log_queries(engine: Engine, path: str) -> None:
+    """Append one line per statement to `path`: duration in ms, a tab, its first 200 characters
+    on one line (the benchmark reads the slowest from a running server)."""
+    def before(conn, _cursor, _statement, _params, _context, _many):
+        conn.info.setdefault("qx_t0", []).append(time.perf_counter())
+
+    def after(conn, _cursor, statement, _params, _context, _many):
+        ms = (time.perf_counter() - conn.info["qx_t0"].pop()) * 1000
+        line = " ".join(statement.split())[:200]
+        with _log_lock, open(path, "a", encoding="utf-8") as out:
+            out.write(f"{ms:.2f}\t{line}\n")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
@@ -40,8 +63,11 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if log := os.environ.get(QUERY_LOG_ENV):
+        _log_queries(engine, log)
+    return engine
 
 
 @lru_cache(maxsize=4)

@@ -171,6 +171,9 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+_MILESTONES = ["signed_at", "dispatched_at", "called_back_at", "on_site_at", "fixed_at", "closed_at"]
+
+
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
@@ -179,6 +182,17 @@ class Report(Base):
         CheckConstraint("supporters >= 0", name="supporters"),
         CheckConstraint("rating IN ('satisfied','basically','unsatisfied')", name="rating"),
         Index("ix_reports_state_created", "state", "created_at"),
+        # Scale (migration 7d3c2e9f4a33): chosen from the desk, dashboard, map and search queries.
+        Index("ix_reports_work", "state", "hidden", "created_at",
+              postgresql_include=["priority", "category", "village_id", "unit_id", "river_km", *_MILESTONES]),
+        Index("ix_reports_created_clocks", "created_at", "hidden",
+              postgresql_include=["state", "priority", *_MILESTONES]),
+        Index("ix_reports_fixed_at", "fixed_at", "state", "hidden"),
+        Index("ix_reports_closed_at", "closed_at", "state", "hidden"),
+        Index("ix_reports_map", "hidden", "state", "category", "created_at", "lon", "lat", "river_km", "village_id"),
+        Index("ix_reports_village_created", "village_id", "created_at"),
+        Index("ix_reports_category_created", "category", "created_at"),
+        Index("ix_reports_rating", "rating", "hidden"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)

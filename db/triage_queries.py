@@ -1,15 +1,26 @@
 """Queries for the triage desk, the response clocks and the audit log (the only SQL they run)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, false, func, select, update
+from sqlalchemy import ColumnElement, case, false, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
-    AuditEntry, ClockTarget, Observation, Photo, Report, ResponseTemplate, RoutingRule, Unit, User,
+    AuditEntry, ClockTarget, Observation, Photo, Report, ResponseTemplate, RoutingRule, Unit, User, Village,
 )
+from db.sqltime import epoch, least
+
+# The milestone column(s) that stop each response clock (qingxi.clocks.MILESTONES, as columns).
+DONE: dict[str, ColumnElement] = {
+    "sign": Report.signed_at,
+    "dispatch": Report.dispatched_at,
+    "callback": Report.called_back_at,
+    "onsite": Report.on_site_at,
+    "resolve": func.coalesce(Report.fixed_at, Report.closed_at),
+}
 
 _NO_SCOPE = object()
 
@@ -131,13 +142,80 @@ def _desk_filters(states: Sequence[str], scope_unit, f: QueueFilter, *, with_sta
     return where
 
 
-def desk_reports(session: Session, states: Sequence[str], f: QueueFilter, scope_unit=_NO_SCOPE) -> list[Report]:
-    """Visible reports in `states` matching the filter; `scope_unit` (a handler's unit, None for
-    a handler without one) limits them to that unit's reports."""
+def target_seconds(targets: Mapping[str, Mapping[str, int]], clock: str) -> ColumnElement:
+    """A report's target for `clock` by its priority (an unknown priority gets the normal one)."""
+    other = [(Report.priority == p, t[clock]) for p, t in targets.items() if p != "normal"]
+    normal = targets["normal"][clock]
+    return case(*other, else_=normal) if other else normal
+
+
+def next_due(targets: Mapping[str, Mapping[str, int]]) -> ColumnElement:
+    """When a report's first still-ticking clock runs out, as epoch seconds; NULL when every clock
+    has its milestone (qingxi.clocks.next_due for an open report, computed by the database).
+    Arithmetic on the milestones rather than a stored column: no transition, merge, priority
+    change or target edit has to keep a copy right, and the open reports it runs over are few
+    and read from ix_reports_work."""
+    created = epoch(Report.created_at)
+    return least(*[case((done.is_(None), created + target_seconds(targets, clock)))
+                   for clock, done in DONE.items()])
+
+
+def desk_page(session: Session, states: Sequence[str], f: QueueFilter, targets, scope_unit=_NO_SCOPE, *,
+              limit: int, offset: int = 0) -> list[Report]:
+    """One page of the visible reports in `states` matching the filter, the first clock to run
+    out first (then those with none ticking, oldest first); `scope_unit` (a handler's unit, None
+    for a handler without one) limits them to that unit's reports."""
+    due = next_due(targets)
     query = (select(Report).where(*_desk_filters(states, scope_unit, f, with_state=True))
              .options(selectinload(Report.village), selectinload(Report.unit))
-             .order_by(Report.created_at, Report.id))
+             .order_by(due.is_(None), func.coalesce(due, epoch(Report.created_at)), Report.created_at, Report.id)
+             .limit(limit).offset(offset))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """The staff search: a tracking code alone, or any of the rest; None means any."""
+
+    code: str | None = None
+    village_id: int | None = None
+    category: str | None = None
+    state: str | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+
+def _search_where(f: SearchFilter, scope_unit) -> list:
+    where = []
+    if scope_unit is not _NO_SCOPE:
+        where.append(false() if scope_unit is None else Report.unit_id == scope_unit)
+    if f.code is not None:
+        where.append(Report.code == f.code)
+    if f.village_id is not None:
+        where.append(Report.village_id == f.village_id)
+    if f.category is not None:
+        where.append(Report.category == f.category)
+    if f.state is not None:
+        where.append(Report.state == f.state)
+    if f.since is not None:
+        where.append(Report.created_at >= f.since)
+    if f.until is not None:
+        where.append(Report.created_at < f.until)
+    return where
+
+
+def search_count(session: Session, f: SearchFilter, scope_unit=_NO_SCOPE) -> int:
+    return session.scalar(select(func.count()).select_from(Report).where(*_search_where(f, scope_unit))) or 0
+
+
+def search_page(session: Session, f: SearchFilter, scope_unit=_NO_SCOPE, *, limit: int, offset: int = 0) -> list[dict]:
+    """One page of matching reports, hidden ones included (staff), newest first."""
+    query = (select(Report.id, Report.code, Report.category, Report.state, Report.priority, Report.hidden,
+                    Report.created_at, Village.name.label("village"))
+             .outerjoin(Village, Report.village_id == Village.id)
+             .where(*_search_where(f, scope_unit))
+             .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset))
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def desk_counts(session: Session, states: Sequence[str], f: QueueFilter, scope_unit=_NO_SCOPE) -> dict[str, int]:

@@ -1,16 +1,13 @@
 """The one-screen dashboard (一屏统揽) for staff and deputies: what is open and where, the flow of
 this week and month, how the response clocks are kept, what is overdue, and what reporters think.
 
-Every count comes from the database (db.dashboard_queries: GROUP BY / COUNT). The one exception
-is the clock medians: percentiles are not portable (PostgreSQL has percentile_cont, SQLite has
-nothing), so per clock ONE query returns the creation and stop time of each report created in
-the last weeks, and the median and the share within target are worked out here from those
-durations. Hidden reports are left out everywhere. Weeks (ISO, Monday first) and months are in
+Every figure comes from the database (db.dashboard_queries: GROUP BY / COUNT, durations with
+db.sqltime, medians by row_number on both backends); no rows are loaded to be counted here. The
+overdue list is a count plus the longest overdue page. Hidden reports are left out everywhere. Weeks (ISO, Monday first) and months are in
 the local time zone given by the caller (settings().timezone on the page).
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
@@ -26,6 +23,7 @@ CLOSED_STATES = tuple(s.value for s, k in KIND.items() if k is Kind.CLOSED)
 OPEN = tuple(s.value for s in OPEN_STATES)
 RATINGS = ("satisfied", "basically", "unsatisfied")
 BUCKET_KM = 0.5
+OVERDUE_SHOWN = 50  # the longest overdue; the count covers them all
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,11 @@ class Overview:
     week: Flow
     month: Flow
     clock_weeks: list[ClockWeek]
-    overdue: list[Overdue]
+    overdue: list[Overdue]        # the longest overdue first, at most OVERDUE_SHOWN
     km: dict[float, int]          # bucket start km (every 0.5 km) → open reports
     ratings: dict[str, int]
     weeks: list[str] = field(default_factory=list)
+    overdue_total: int = 0
 
     @property
     def open_total(self) -> int:
@@ -106,37 +105,35 @@ def clock_weeks(session: Session, targets: clocks.Targets, now: datetime, tz: tz
     running within its target, or skipped (the report ended without that step), is not counted."""
     first = week_start(now, tz) - timedelta(weeks=weeks - 1)
     labels = [iso_week(first + timedelta(weeks=i), tz) for i in range(weeks)]
+    bounds = [_local_week(first, i, tz) for i in range(weeks + 1)]
     found = []
     for clock in clocks.CLOCKS:
-        stopped: dict[str, list[float]] = {w: [] for w in labels}
-        counted = dict.fromkeys(labels, 0)
-        within = dict.fromkeys(labels, 0)
-        for priority, state, created, done in q.clock_times(session, clock, first):
-            week = iso_week(created, tz)
-            if week not in counted:
-                continue
-            target = (targets.get(priority) or targets["normal"])[clock]
-            if done is not None:
-                seconds = (done - created).total_seconds()
-                stopped[week].append(seconds)
-                counted[week] += 1
-                within[week] += seconds <= target
-            elif state in OPEN and now > created + timedelta(seconds=target):
-                counted[week] += 1  # overdue: already outside its target
-        found += [ClockWeek(w, clock, counted[w], within[w],
-                            statistics.median(stopped[w]) if stopped[w] else None) for w in labels]
+        stats = q.clock_week_stats(session, clock, bounds, targets, OPEN, now)
+        for i, w in enumerate(labels):
+            s = stats.get(i) or q.WeekStats(0, 0, None)
+            found.append(ClockWeek(w, clock, s.counted, s.within, s.median_seconds))
     return labels, found
 
 
-def overdue(session: Session, targets: clocks.Targets, now: datetime) -> list[Overdue]:
-    """Open reports with at least one overdue clock, the longest overdue first."""
+def _local_week(first: datetime, i: int, tz: tzinfo) -> datetime:
+    """The start of the i-th week after `first`, local midnight (a DST change moves it an hour)."""
+    day = first.astimezone(tz).date() + timedelta(weeks=i)
+    return datetime.combine(day, time.min, tz)
+
+
+def overdue(session: Session, targets: clocks.Targets, now: datetime, limit: int = OVERDUE_SHOWN,
+            offset: int = 0) -> list[Overdue]:
+    """Open reports with at least one overdue clock, the longest overdue first (one page)."""
     found = []
-    for r in q.open_reports(session, OPEN):
+    for r in q.overdue_reports(session, targets, OPEN, now, limit, offset):
         late = [c for c in clocks.status(r, targets, now) if c.state == "overdue"]
-        if late:
-            found.append(Overdue(r.id, r.code, r.category, r.state, r.priority, r.village_name, r.created_at,
-                                 tuple(c.name for c in late), min(c.due_at for c in late)))
-    return sorted(found, key=lambda o: (o.due_at, o.id))
+        found.append(Overdue(r.id, r.code, r.category, r.state, r.priority, r.village.name if r.village else None,
+                             r.created_at, tuple(c.name for c in late), min(c.due_at for c in late)))
+    return found
+
+
+def overdue_count(session: Session, targets: clocks.Targets, now: datetime) -> int:
+    return q.overdue_count(session, targets, OPEN, now)
 
 
 def overview(session: Session, now: datetime, tz: tzinfo) -> Overview:
@@ -153,6 +150,7 @@ def overview(session: Session, now: datetime, tz: tzinfo) -> Overview:
         month=flow(session, month, now),
         clock_weeks=weeks,
         overdue=overdue(session, targets, now),
+        overdue_total=overdue_count(session, targets, now),
         km={b * BUCKET_KM: n for b, n in q.count_by_half_km(session, OPEN).items()},
         ratings={r: ratings.get(r, 0) for r in RATINGS},
         weeks=labels,

@@ -17,15 +17,18 @@ Design notes
 - `request_transfer` (退回): the handler's unit hands a dispatched / in-progress report back:
   → signed, unit cleared, private note with the reason; it reappears on the staff desk and leaves
   the handler's queue. The dispatch milestone keeps its first time (clocks are never reset).
-- The queue fetches the open, visible reports (few) and sorts them in Python by the first clock
-  to run out: due times depend on per-priority targets and datetime arithmetic that SQLite and
-  PostgreSQL spell differently, and all scoping and filtering still happens in SQL.
+- The queue is paginated in SQL: the database orders the open, visible reports by the first
+  clock to run out (db.triage_queries.next_due: due times from the milestones, the priority's
+  targets and a dialect-aware epoch helper), so a page costs one indexed query however many
+  reports are open; only that page's clocks are worked out here. Computing the due time rather
+  than storing it means no transition, merge, priority change or target edit can leave a stale
+  copy behind; the open reports it runs over are few and come from ix_reports_work.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -43,11 +46,13 @@ from qingxi.reports import OPEN_STATES, Kind, State, TransitionError, kind_of, m
 __all__ = [
     "DeskError", "QueueFilter", "Queue", "QueueItem", "Template", "apply_template", "call_back",
     "close_fixed", "close_unfixed", "dispatch", "hide", "hide_photo", "merge", "on_site", "progress",
-    "queue", "redact", "refer", "reopen", "reply", "request_transfer", "resolve", "send_back",
+    "queue", "redact", "refer", "reopen", "reply", "request_transfer", "resolve", "search", "send_back",
     "set_priority", "sign", "suggest_unit", "verify",
 ]
 
 MAX_NOTE = 2000
+PAGE_SIZE = 25       # desk queue and search
+MAX_PAGE_SIZE = 200
 PRIORITIES = clocks.PRIORITIES
 VERIFIED_NOTE = "verified"
 
@@ -438,19 +443,29 @@ class QueueItem:
 class Queue:
     items: list[QueueItem]
     counts: dict[str, int] = field(default_factory=dict)  # open state → reports (badges)
+    total: int = 0        # reports matching the filters, on every page
+    page: int = 1         # 1-based
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
-def queue(session: Session, user, filters: QueueFilter | None = None, now: datetime | None = None) -> Queue:
-    """Open, visible reports that need action, the first clock to run out first (reports with no
-    clock ticking last, oldest first). Handlers get only their unit's reports (in the query)."""
+def queue(session: Session, user, filters: QueueFilter | None = None, now: datetime | None = None, *,
+          page: int = 1, page_size: int = PAGE_SIZE) -> Queue:
+    """One page of the open, visible reports that need action, the first clock to run out first
+    (reports with no clock ticking last, oldest first), with the total and the per-state counts.
+    Handlers get only their unit's reports (in the query). A page past the end is empty."""
     f = filters or QueueFilter()
     now = now or utcnow()
+    page, page_size = max(1, int(page)), max(1, min(int(page_size), MAX_PAGE_SIZE))
     actor = q.fresh_user(session, user)
     permissions.require(actor, "desk.view")
     scope = actor.unit_id if permissions.role_of(actor) == "handler" else q.NO_SCOPE
     states = [s.value for s in OPEN_STATES]
-    reports = q.desk_reports(session, states, f, scope)
     targets = clocks.targets(session)
+    reports = q.desk_page(session, states, f, targets, scope, limit=page_size, offset=(page - 1) * page_size)
     verified = q.verified_ids(session, [r.id for r in reports])
     items = []
     for r in reports:
@@ -460,8 +475,39 @@ def queue(session: Session, user, filters: QueueFilter | None = None, now: datet
             r.id, r.code, r.category, r.state, r.priority, r.village.name if r.village else None,
             r.unit.name if r.unit else None, r.unit_id, r.created_at, r.supporters, r.off_river,
             r.id in verified, found, due))
-    items.sort(key=lambda i: (i.next_due is None, i.next_due or i.created_at, i.created_at, i.id))
-    return Queue(items, q.desk_counts(session, states, f, scope))
+    counts = q.desk_counts(session, states, f, scope)
+    total = counts.get(f.state, 0) if f.state is not None else sum(counts.values())
+    return Queue(items, counts, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of the staff search."""
+
+    rows: list[dict]   # id, code, category, state, priority, hidden, created_at, village
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def search(session: Session, user, filters: q.SearchFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> Found:
+    """Staff find any report (hidden and ended ones too) by its tracking code, or by village,
+    category, state and a creation date range; newest first, paginated, with the total. Handlers
+    find only their unit's reports. A code is matched whole, case and spaces ignored."""
+    actor = q.fresh_user(session, user)
+    permissions.require(actor, "desk.view")
+    scope = actor.unit_id if permissions.role_of(actor) == "handler" else q.NO_SCOPE
+    page, page_size = max(1, int(page)), max(1, min(int(page_size), MAX_PAGE_SIZE))
+    if filters.code is not None:
+        code = "".join(filters.code.split()).upper()
+        filters = q.SearchFilter(code=code) if code else replace(filters, code=None)
+    total = q.search_count(session, filters, scope)
+    rows = q.search_page(session, filters, scope, limit=page_size, offset=(page - 1) * page_size) if total else []
+    return Found(rows, total, page, page_size)
 
 
 # ---------------------------------------------------------------- one report, as the desk sees it
