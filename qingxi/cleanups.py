@@ -945,6 +945,8 @@ def record_results(engine: Engine, user, cleanup_id: int, results: Results, befo
     any stored earlier). Photos are re-encoded without metadata; refused photos raise PhotoError."""
     if len(before) + len(after) > MAX_PHOTOS:
         raise CleanupError("too_many_photos", most=MAX_PHOTOS)
+    with session_scope(engine) as s:  # the role before any photo is decoded
+        permissions.require(fresh_user(s, user), "cleanup.results")
     prepared = [(kind, photos.prepare(data)) for kind, batch in (("before", before), ("after", after))
                 for data in batch]
     folder = photo_dir or settings().photo_dir
