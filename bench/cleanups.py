@@ -68,6 +68,50 @@ def _measure(url: str) -> tuple[float, int, int, int, int]:
         engine.dispose()
 
 
+def _naive(url: str) -> tuple[int, int]:
+    """For contrast: the same load through a read-then-write check (SELECT the counter, decide in
+    Python, write it back) in ordinary transactions. Returns (overbooked seats, errors)."""
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as s:
+            ev = s.scalars(select(Cleanup).where(Cleanup.title == "bench")).one()
+            ev_id = Cleanup(title="naive", starts_at=ev.starts_at, ends_at=ev.ends_at, meeting_km=1.0,
+                            meeting_lon=ev.meeting_lon, meeting_lat=ev.meeting_lat, km_from=1.0, km_to=2.0,
+                            capacity=CAPACITY, state="published")
+            s.add(ev_id)
+            s.flush()
+            cid = ev_id.id
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(WRITERS)
+
+        def writer(w: int) -> None:
+            barrier.wait()
+            for i in range(EACH):
+                try:
+                    with session_scope(engine) as s:
+                        taken = s.scalar(select(Cleanup.seats_taken).where(Cleanup.id == cid))
+                        seated = taken + 1 <= CAPACITY
+                        if seated:
+                            s.get(Cleanup, cid).seats_taken = taken + 1
+                        s.add(Signup(cleanup_id=cid, code=f"N{w}{i:05d}", name="n", phone=f"137{w:02d}{i:06d}",
+                                     companions=0, seats=1, group_seats=0,
+                                     status="seated" if seated else "waitlisted"))
+                except BaseException as err:  # noqa: BLE001 - every failure is counted
+                    errors.append(err)
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        with session_scope(engine) as s:
+            seated = s.scalar(select(func.count()).select_from(Signup)
+                              .where(Signup.cleanup_id == cid, Signup.status == "seated"))
+        return max(seated - CAPACITY, 0), len(errors)
+    finally:
+        engine.dispose()
+
+
 def _pg_schema() -> str | None:
     schema = f"qx_bench_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -88,7 +132,9 @@ def _drop(schema: str) -> None:
     admin.dispose()
 
 
-def _rows(backend: str, rate: float, over: int, seated: int, waiting: int, errors: int) -> list[dict]:
+def _rows(url: str, backend: str) -> list[dict]:
+    rate, over, seated, waiting, errors = _measure(url)
+    naive_over, naive_errors = _naive(url)
     case = f"{backend}, {WRITERS} writers"
     right = over == 0 and errors == 0 and seated == CAPACITY and waiting == WRITERS * EACH - CAPACITY
     return [
@@ -97,18 +143,20 @@ def _rows(backend: str, rate: float, over: int, seated: int, waiting: int, error
         {"benchmark": "cleanups", "case": case, "figure": "overbooked", "value": over if right else "DISAGREE",
          "unit": "seats", "note": f"{seated} seated, {waiting} waitlisted, {errors} errors; must be "
                                   f"{CAPACITY}, {WRITERS * EACH - CAPACITY}, 0"},
+        {"benchmark": "cleanups", "case": case, "figure": "read-then-write", "value": naive_over, "unit": "seats",
+         "note": f"for contrast: overbooked by a SELECT-then-UPDATE check; {naive_errors} errors surfaced"},
     ]
 
 
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
-        rows = _rows("SQLite", *_measure(f"sqlite:///{Path(tmp) / 'bench.db'}"))
+        rows = _rows(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite")
     schema = _pg_schema()
     if schema is None:
         return rows + [{"benchmark": "cleanups", "case": "PostgreSQL", "figure": "sign-ups/s", "value": "n/a",
                         "unit": "", "note": f"no PostgreSQL at {PG_ADMIN}"}]
     try:
-        rows += _rows("PostgreSQL", *_measure(f"{PG_ADMIN}?options=-csearch_path%3D{schema}"))
+        rows += _rows(f"{PG_ADMIN}?options=-csearch_path%3D{schema}", "PostgreSQL")
     finally:
         _drop(schema)
     return rows
