@@ -55,6 +55,11 @@ def group(session: Session, cleanup_id: int, group_id: int, *, lock: bool = Fals
     return session.scalars(query).first()
 
 
+def group_in_use(session: Session, group_id: int) -> bool:
+    """Has any sign-up (live or not) named this group? Then it stays (the rows point at it)."""
+    return session.scalar(select(func.count()).select_from(Signup).where(Signup.group_id == group_id)) > 0
+
+
 def village(session: Session, code: str) -> Village | None:
     return session.scalars(select(Village).where(Village.code == code)).first()
 

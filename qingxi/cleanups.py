@@ -540,6 +540,8 @@ def update(engine: Engine, user, cleanup_id: int, plan: Plan, *, now: datetime |
         for name, g in current.items():
             if g.seats_taken and groups.get(name, 0) < g.seats_taken:
                 raise CleanupError("reserved_below_taken", group=name, taken=g.seats_taken)
+            if name not in groups and q.group_in_use(c.session, g.id):
+                raise CleanupError("group_in_use", group=name)
         if ev.seats_taken + cols["reserved"] > cols["capacity"]:
             raise CleanupError("capacity_below_taken", taken=ev.seats_taken + cols["reserved"])
         before = _snap(ev, *_PLAN_FIELDS) | {"groups": {n: g.seats for n, g in current.items()}}
@@ -769,6 +771,7 @@ def sign_up(engine: Engine, cleanup_id: int, name: str, phone: str, village_code
                             status="waitlisted", created_at=at)
             # Seats first, then the row: every writer on this event locks the event's row first.
             if not _seat(s, ev.id, signup, ("published",)):
+                _open_for_signup(q.cleanup(s, ev.id, lock=True), at)  # not cancelled or closed meanwhile
                 q.mark_full(s, ev.id, always=True)  # someone waits: newcomers queue behind them
             s.add(signup)
             s.flush()

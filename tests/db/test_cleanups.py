@@ -607,3 +607,14 @@ def test_the_database_itself_refuses_an_overbooked_event(w):
             with session_scope(w.engine) as s:
                 s.execute(bad)
         assert snapshot(w.engine) == before
+
+
+def test_a_group_people_signed_up_with_cannot_be_removed(w):
+    cid = new_event(w, capacity=10, reserved={"代表": 3, "村队": 2})
+    team = next(g.id for g in cu.event(w.engine, w.staff, cid).groups if g.name == "村队")
+    mine = join(w, cid, 1, group_id=team)
+    cu.cancel_signup(w.engine, mine.code, now=T0)                  # cancelled: the row still names the group
+    refused(w, "group_in_use", cu.update, w.engine, w.staff, cid, plan(capacity=10, reserved={"代表": 3}), now=T0)
+    cu.update(w.engine, w.staff, cid, plan(capacity=10, reserved={"村队": 1}), now=T0)   # 代表 had nobody
+    ev = cu.event(w.engine, w.staff, cid)
+    assert [(g.name, g.seats) for g in ev.groups] == [("村队", 1)] and ev.public_capacity == 9
