@@ -55,6 +55,22 @@ PUBLIC API (for pages/)
     reminder_text(ev, lang, code=None) -> str            copy-ready text for the day before
     stats(engine, *, now=None) -> Stats                  totals and series, computed in SQL
 
+  Error keys (cleanup.error.<key>; values to format with in brackets)
+    plans: title_needed, bad_time, end_before_start, too_long, bad_capacity [low, high],
+      section_outside_river [length], group_name_needed, group_twice [group], bad_reserved [low, high],
+      reserved_over_capacity, meeting_point_needed, unknown_village, meeting_outside_river [length],
+      text_too_long [most], reserved_below_taken [group, taken], capacity_below_taken [taken],
+      group_in_use [group], message_needed, report_not_open [report], past, wrong_state [state],
+      event_cancelled, not_found
+    sign-up: name_needed, phone_needed, bad_phone, bad_companions [low, high], unknown_village,
+      unknown_group, already_signed_up, not_open, closed, event_cancelled, over, past, not_found
+    by code: bad_code, already_cancelled, too_late, event_cancelled
+    the day: other_event, signup_cancelled, waitlisted, already_checked_in, bad_code, bad_attendance,
+      not_yet
+    results: negative_kg, bad_participants / bad_hours / bad_bags / bad_kg / bad_km_covered /
+      bad_item_count [most], bad_item [item], too_many_photos [most], no_results, no_reports,
+      report_not_attached [report], already_cleaned [report], report_not_open [report]
+
 RULES AND DESIGN NOTES
 - Seats. capacity = reserved (sum of the invited groups' seats) + public seats. `seats_taken` on
   the event counts public seats, `seats_taken` on a group its reserved seats. A sign-up takes
@@ -118,7 +134,8 @@ from qingxi.reports import OPEN_STATES, State, move
 from qingxi.settings import current as settings
 
 __all__ = [
-    "ATTENDANCE", "CATEGORY_WEIGHT", "CheckIn", "CleanupError", "EVENTS_PATH", "Event", "GroupSeats",
+    "ATTENDANCE", "AttachedReport", "CATEGORY_WEIGHT", "MAX_CAPACITY", "MAX_COMPANIONS", "ROSTER_COLUMNS",
+    "cleaned_note", "CheckIn", "CleanupError", "EVENTS_PATH", "Event", "GroupSeats",
     "ITEM_TYPES", "LITTER_CATEGORIES", "Plan", "Receipt", "Results", "RosterRow", "SECTION_KM",
     "SIGNUP_PATH", "SIZE_WEIGHT", "STATES", "SUGGESTED_GROUPS", "Section", "SignupStatus", "Stats",
     "attach_reports", "calendar_file", "cancel", "cancel_signup", "check_in", "close_registration", "create",
