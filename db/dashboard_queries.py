@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Integer, Select, case, cast, false, func, literal, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from db.models import Report, UTCDateTime, Village
 from db.sqltime import median_by, seconds_between
-from db.triage_queries import DONE, next_due, target_seconds
+from db.triage_queries import DONE, next_due, reports_in_order, target_seconds
 
 def _shown(query: Select) -> Select:
     return query.where(Report.hidden.is_(false()))
@@ -36,11 +36,11 @@ def count_by_category(session: Session, states: Sequence[str]) -> dict[str, int]
 
 
 def count_by_village(session: Session, states: Sequence[str]) -> dict[str | None, int]:
-    """Village name → count; None for reports placed in no village."""
-    query = (_shown(select(Village.name, func.count(Report.id))
-                    .select_from(Report).outerjoin(Village, Report.village_id == Village.id)
-                    .where(Report.state.in_(states)))
-             .group_by(Village.id, Village.name))
+    """Village name → count; None for reports placed in no village. Counted from the index
+    (ix_reports_work includes village_id), then named."""
+    counts = (_shown(select(Report.village_id, func.count().label("n")).where(Report.state.in_(states)))
+              .group_by(Report.village_id).subquery())
+    query = select(Village.name, counts.c.n).select_from(counts).outerjoin(Village, counts.c.village_id == Village.id)
     return {name: n for name, n in session.execute(query)}
 
 
@@ -101,10 +101,9 @@ def overdue_reports(session: Session, targets: Mapping, open_states: Sequence[st
                     limit: int, offset: int = 0) -> list[Report]:
     """The longest overdue open reports (earliest due time first), one page, with their village."""
     due = next_due(targets)
-    query = (_shown(select(Report).where(Report.state.in_(open_states), due <= now.timestamp()))
-             .options(selectinload(Report.village))
-             .order_by(due, Report.id).limit(limit).offset(offset))
-    return list(session.scalars(query))
+    page = (_shown(select(Report.id).where(Report.state.in_(open_states), due <= now.timestamp()))
+            .order_by(due, Report.id).limit(limit).offset(offset))
+    return reports_in_order(session, list(session.scalars(page)))
 
 
 def count_by_half_km(session: Session, states: Sequence[str]) -> dict[int, int]:

@@ -31,7 +31,7 @@ class seconds_between(FunctionElement):
 @compiles(epoch)
 def _epoch_pg(element, compiler, **kw):
     (x,) = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM {compiler.process(x, **kw)})::float8"
+    return f"date_part('epoch', {compiler.process(x, **kw)})"
 
 
 @compiles(epoch, "sqlite")
@@ -43,7 +43,7 @@ def _epoch_sqlite(element, compiler, **kw):
 @compiles(seconds_between)
 def _between_pg(element, compiler, **kw):
     a, b = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(b, **kw)} - {compiler.process(a, **kw)}))::float8"
+    return f"date_part('epoch', {compiler.process(b, **kw)} - {compiler.process(a, **kw)})"
 
 
 @compiles(seconds_between, "sqlite")

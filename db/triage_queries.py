@@ -166,11 +166,22 @@ def desk_page(session: Session, states: Sequence[str], f: QueueFilter, targets, 
     out first (then those with none ticking, oldest first); `scope_unit` (a handler's unit, None
     for a handler without one) limits them to that unit's reports."""
     due = next_due(targets)
-    query = (select(Report).where(*_desk_filters(states, scope_unit, f, with_state=True))
-             .options(selectinload(Report.village), selectinload(Report.unit))
-             .order_by(due.is_(None), func.coalesce(due, epoch(Report.created_at)), Report.created_at, Report.id)
-             .limit(limit).offset(offset))
-    return list(session.scalars(query))
+    page = (select(Report.id).where(*_desk_filters(states, scope_unit, f, with_state=True))
+            .order_by(due.is_(None), func.coalesce(due, epoch(Report.created_at)), Report.created_at, Report.id)
+            .limit(limit).offset(offset))
+    return reports_in_order(session, list(session.scalars(page)))
+
+
+def reports_in_order(session: Session, ids: list[int]) -> list[Report]:
+    """The reports with these ids, in this order, with village and unit. The page of ids comes
+    from an index-only scan (every column ordering needs is in ix_reports_work); only the page's
+    rows are read from the table."""
+    if not ids:
+        return []
+    query = (select(Report).where(Report.id.in_(ids))
+             .options(selectinload(Report.village), selectinload(Report.unit)))
+    found = {r.id: r for r in session.scalars(query)}
+    return [found[i] for i in ids if i in found]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
-"""The triage desk: the queue ordered by the first response clock to run out, and one report's
-details and actions. Handlers see only their unit's work (the services enforce it)."""
+"""The triage desk: the queue ordered by the first response clock to run out, a page at a time,
+a search over every report, and one report's details and actions. Handlers see only their
+unit's work (the services enforce it)."""
+from datetime import datetime, time, timedelta
+
 import streamlit as st
 
 from db import admin_queries
 from db import triage_queries as tq
-from db.triage_queries import QueueFilter
+from db.triage_queries import QueueFilter, SearchFilter
 from qingxi import permissions, triage
 from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
-from qingxi.reports import CATEGORIES, OPEN_STATES, TransitionError
+from qingxi.reports import CATEGORIES, OPEN_STATES, State, TransitionError
 from qingxi.settings import current as settings
 from ui import current_user, engine, flash, labels, session, show_flash, t, text
 
@@ -27,8 +30,10 @@ def render() -> None:
         villages = {v.id: v.name for v in admin_queries.villages(s)}
         units = {u.id: u.name for u in tq.active_units(s)}
     filters = _filters(villages, units)
+    _search(user, villages)
+    page = st.session_state.get("desk_page", 1)
     with session() as s:
-        queue = triage.queue(s, user, filters)
+        queue = triage.queue(s, user, filters, page=page)
     _badges(queue.counts)
     if (chosen := st.session_state.get("desk_report")) is not None:
         _detail(user, chosen)  # above the queue: no scrolling past forty reports to reach it
@@ -36,6 +41,57 @@ def render() -> None:
         st.info(t("desk.empty"))
     for item in queue.items:
         _row(item)
+    _pager("desk_page", queue.page, queue.pages, queue.total)
+
+
+def _pager(key: str, page: int, pages: int, total: int) -> None:
+    st.caption(t("scale.desk.page", page=page, pages=pages, total=total))
+    if pages > 1:
+        st.number_input(t("scale.desk.page_label"), min_value=1, max_value=pages, value=min(page, pages), step=1,
+                        key=key)
+
+
+def _search(user, villages: dict[int, str]) -> None:
+    """Any report, ended and hidden ones too: by tracking code, or village / category / state / dates."""
+    with st.expander(t("scale.desk.search"), icon=":material/search:"):
+        with st.form("desk_search"):
+            code = st.text_input(t("scale.desk.code"), key="find_code", max_chars=12)
+            left, right = st.columns(2)
+            village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="find_village",
+                                     format_func=villages.get)
+            category = right.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="find_category",
+                                       format_func=labels("category"))
+            state = left.selectbox(t("settings.desk.state"), [s.value for s in State], index=None,
+                                   key="find_state", format_func=labels("state"))
+            dates = right.date_input(t("map.filter.dates"), value=(), key="find_dates", format="YYYY-MM-DD")
+            if st.form_submit_button(t("scale.desk.run")):
+                st.session_state["find"] = SearchFilter(code=code or None, village_id=village, category=category,
+                                                        state=state, **_day_range(dates))
+                st.session_state["find_page"] = 1
+        if (found := st.session_state.get("find")) is None:
+            return
+        with session() as s:
+            result = triage.search(s, user, found, page=st.session_state.get("find_page", 1))
+        if not result.total:
+            st.info(t("scale.desk.none"))
+            return
+        for r in result.rows:
+            line, act = st.columns([5, 1])
+            parts = [f"#{r['id']} `{r['code']}`", t("category." + r["category"]), t("state." + r["state"]),
+                     r["village"] or "—", text.when(r["created_at"])] + ([t("scale.desk.hidden")] if r["hidden"] else [])
+            line.markdown(" · ".join(parts))
+            act.button(t("desk.open"), key=f"find{r['id']}", on_click=st.session_state.__setitem__,
+                       args=("desk_report", r["id"]))
+        _pager("find_page", result.page, result.pages, result.total)
+
+
+def _day_range(dates) -> dict:
+    """Local calendar days from a date input (none, a start, or a start and an end) as UTC bounds."""
+    if not dates:
+        return {}
+    tz = settings().timezone
+    return {"since": datetime.combine(dates[0], time.min, tz),
+            "until": datetime.combine(dates[-1] + timedelta(days=1), time.min, tz)}
 
 
 def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:

@@ -21,7 +21,8 @@ def render() -> None:
 def _map() -> None:
     with session() as s:
         base = public.map_base(s, lang())
-        shown = public.map_reports(s, _filters(base), lang())
+        chosen, default = _filters(base)
+        shown = public.map_reports(s, chosen, lang(), default)
         reports = layers.cell_layers(shown.cells) if shown.cells else [layers.report_layer(shown.points)]
         deck = layers.deck([layers.river_layer(base.lines), *layers.village_layers(base.villages), *reports],
                            tile_url=settings().tile_url)
@@ -39,7 +40,9 @@ def _map() -> None:
         _card(card)
 
 
-def _filters(base: public.MapBase) -> public.Filter:
+def _filters(base: public.MapBase) -> tuple[public.Filter, public.Filter]:
+    """What the visitor chose, and what the map opens on (the last months, public.default_dates)."""
+    recent = public.default_dates()
     with st.expander(t("map.filter.title"), icon=":material/filter_list:"):
         categories = st.multiselect(t("map.filter.category"), CATEGORIES, key="map_categories",
                                     format_func=labels("category"), placeholder=t("map.filter.any"))
@@ -47,10 +50,12 @@ def _filters(base: public.MapBase) -> public.Filter:
                          key="map_kinds", format_func=labels("map.kind"))
         village = st.selectbox(t("map.filter.village"), list(base.village_names), index=None, key="map_village",
                                format_func=base.village_names.get, placeholder=t("map.filter.all_villages"))
-        dates = st.date_input(t("map.filter.dates"), value=(), key="map_dates", format="YYYY-MM-DD")
+        dates = st.date_input(t("map.filter.dates"), value=recent, key="map_dates", format="YYYY-MM-DD",
+                              help=t("scale.map.recent_help", days=public.RECENT_DAYS))
         km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1,
                        format="%.1f", key="map_km")
-    return public.map_filter(categories, kinds, village, dates, km, base.reach_km)
+    return (public.map_filter(categories, kinds, village, dates, km, base.reach_km),
+            public.map_filter(dates=recent, reach_km=base.reach_km))
 
 
 def _picked(objects: dict[str, list[dict]]) -> int | None:

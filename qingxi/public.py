@@ -20,6 +20,7 @@ from qingxi.settings import current as settings
 
 POINT_LIMIT = 5000  # more visible reports than this are drawn as grid cells (~110 bytes a point)
 CELL_M = 200.0
+RECENT_DAYS = 180  # the map opens on this many days (open and ended); clearing the dates shows all years
 _M_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
 
 
@@ -110,11 +111,19 @@ def map_filter(categories: Iterable[str] = (), kinds: Iterable[str] = (), villag
     )
 
 
-def map_reports(session: Session, f: Filter, lang: str) -> MapReports:
+def default_dates(today: date | None = None) -> tuple[date, date]:
+    """The date range the map opens on: the last RECENT_DAYS local days, today included. With
+    years of reports the unfiltered map would aggregate every one of them on each visit."""
+    today = today or datetime.now(settings().timezone).date()
+    return today - timedelta(days=RECENT_DAYS - 1), today
+
+
+def map_reports(session: Session, f: Filter, lang: str, default: Filter = Filter()) -> MapReports:
     """Individual points up to POINT_LIMIT, otherwise counts per ~CELL_M grid cell, so the page
-    stays light however many reports there are."""
+    stays light however many reports there are. `filtered` says whether the visitor narrowed
+    the map beyond `default` (what the page opens on)."""
     total = map_queries.count(session, f)
-    filtered = f != Filter()
+    filtered = f != default
     if total > POINT_LIMIT:
         return MapReports(total, filtered, [], _cells(session, f, lang))
     points = [

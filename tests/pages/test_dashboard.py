@@ -47,6 +47,6 @@ def test_staff_and_deputies_see_the_service_figures(file_report, sign_in_as, rol
     assert o.open_total == 2 and o.week.new == 2
     metrics = [(m.label, m.value) for m in at.metric]
     assert metrics[0] == (open_label, "2")
-    assert [v for _, v in metrics] == [str(n) for n in (o.open_total, len(o.overdue), o.week.new, o.week.fixed,
+    assert [v for _, v in metrics] == [str(n) for n in (o.open_total, o.overdue_total, o.week.new, o.week.fixed,
                                                         o.week.closed, o.month.new, o.month.fixed, o.month.closed)]
     assert len(at.get("vega_lite_chart")) >= 4  # state, village, category, river (no ratings yet)

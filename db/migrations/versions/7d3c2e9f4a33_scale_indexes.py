@@ -22,14 +22,15 @@ MILESTONES = ['signed_at', 'dispatched_at', 'called_back_at', 'on_site_at', 'fix
 INDEXES = {
     # desk queue, dashboard open counts / overdue, public open count: state first, open states are few
     'ix_reports_work': (['state', 'hidden', 'created_at'],
-                        ['priority', 'category', 'village_id', 'unit_id', 'river_km', *MILESTONES]),
+                        ['id', 'priority', 'category', 'village_id', 'unit_id', 'river_km', *MILESTONES]),
     # dashboard clock weeks and flow: reports created in a period
     'ix_reports_created_clocks': (['created_at', 'hidden'], ['state', 'priority', *MILESTONES]),
     # flow: fixed / closed in a period
     'ix_reports_fixed_at': (['fixed_at', 'state', 'hidden'], []),
     'ix_reports_closed_at': (['closed_at', 'state', 'hidden'], []),
-    # map: filtered counts, points and the grid read the index only
-    'ix_reports_map': (['hidden', 'state', 'category', 'created_at', 'lon', 'lat', 'river_km', 'village_id'], []),
+    # map: its default view is a date range (the last months); counts, points and the grid read
+    # the index only, other filters scan it rather than the table
+    'ix_reports_map': (['created_at', 'hidden', 'state', 'category', 'lon', 'lat', 'river_km', 'village_id'], []),
     # staff search by village / category and a date range, newest first
     'ix_reports_village_created': (['village_id', 'created_at'], []),
     'ix_reports_category_created': (['category', 'created_at'], []),
