@@ -1,7 +1,7 @@
 """clean-up days: events, reserved group seats, sign-ups, attached reports, item tallies, photos
 
 Revision ID: 6c2b1d8e3f22
-Revises: 1f02c2cdb886
+Revises: 5e1a0b7c2d11
 Create Date: 2026-11-29 10:43:56.222896
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '6c2b1d8e3f22'
-down_revision = '1f02c2cdb886'
+down_revision = '5e1a0b7c2d11'
 branch_labels = None
 depends_on = None
 

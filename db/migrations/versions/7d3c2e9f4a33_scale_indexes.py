@@ -1,7 +1,7 @@
 """scale: indexes chosen from the portal's queries (desk, dashboard, map, search)
 
 Revision ID: 7d3c2e9f4a33
-Revises: 1f02c2cdb886
+Revises: 6c2b1d8e3f22
 Create Date: 2026-11-29 11:10:00
 
 Plain composite indexes (no partial ones): SQLite uses a partial index only when the query
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '7d3c2e9f4a33'
-down_revision = '1f02c2cdb886'
+down_revision = '6c2b1d8e3f22'
 branch_labels = None
 depends_on = None
 
