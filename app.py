@@ -3,6 +3,7 @@ import streamlit as st
 
 from db.models import User
 from pages import admin_settings, admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
+from pages import deputies, proposal_page
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
@@ -44,6 +45,16 @@ def pages_for(user: User | None) -> dict[str, list]:
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
         st.Page(exports.render, title=t("export.nav"), icon=":material/download:", url_path="downloads"),
     ]
+    # Deputies' proposals: the list for everyone (the whole register for staff), a proposal by ?id=
+    # (reached through links, hidden from the menu), a deputy's home.
+    staff_register = permissions.can(user, "proposal.view_all")
+    portal.insert(4, st.Page(deputies.register, title=t("props.nav_register" if staff_register else "props.nav_public"),
+                             icon=":material/gavel:", url_path="proposals"))
+    portal.append(st.Page(proposal_page.render, title=t("proposal.title"), icon=":material/description:",
+                          url_path=proposal_page.URL, visibility="hidden"))
+    if permissions.role_of(user) == "deputy":
+        portal.insert(1, st.Page(deputies.home, title=t("props.nav_home"), icon=":material/assignment_ind:",
+                                 url_path="my-proposals"))
     if permissions.can(user, "signs.print"):
         portal.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))
     if user is None:

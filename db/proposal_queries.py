@@ -244,3 +244,17 @@ def linkable_reports(session: Session, proposal_id: int, km_from: float | None, 
     query = (select(Report).where(*where).options(selectinload(Report.photos), selectinload(Report.village))
              .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit))
     return list(session.scalars(query))
+
+
+def deputies(session: Session) -> list[User]:
+    """Active deputy accounts, for the filing form's pickers."""
+    return list(session.scalars(select(User).where(User.role == "deputy", User.disabled.is_(False))
+                                .order_by(User.display_name)))
+
+
+def report_id_by_code(session: Session, code: str) -> int | None:
+    return session.scalar(select(Report.id).where(Report.code == code))
+
+
+def all_villages(session: Session) -> list[Village]:
+    return list(session.scalars(select(Village).order_by(Village.code)))

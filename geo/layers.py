@@ -88,3 +88,17 @@ def marker_layer(markers: list[dict]) -> pdk.Layer:
 
 def focus(lon: float, lat: float, zoom: float = 15) -> pdk.ViewState:
     return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom)
+
+
+def section_layer(path: list[list[float]], tip: str) -> pdk.Layer:
+    """A stretch of the river highlighted (a proposal's km range), drawn over the river."""
+    return pdk.Layer("PathLayer", [{"path": path, "tip": tip}], id="section", get_path="path",
+                     get_color=[255, 160, 0, 220], get_width=10, width_units=pdk.types.String("pixels"),
+                     width_min_pixels=6, pickable=True)
+
+
+def result_layer(results: list[dict]) -> pdk.Layer:
+    """results: dicts with lon, lat, tip — what a proposal built or did, as green discs."""
+    return pdk.Layer("ScatterplotLayer", results, id="results", get_position=["lon", "lat"],
+                     get_fill_color=[46, 150, 84], get_line_color=[255, 255, 255], stroked=True,
+                     line_width_min_pixels=2, get_radius=9, radius_units=pdk.types.String("pixels"), pickable=True)

@@ -1,7 +1,8 @@
 """Follow a report by its tracking code: what happened, and the reporter's word on the outcome."""
 import streamlit as st
 
-from qingxi import tracking
+from pages import proposal_page
+from qingxi import proposals, tracking
 from qingxi.intake import IntakeError
 from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
@@ -31,6 +32,7 @@ def render() -> None:
     show_flash("track")
     _summary(status)
     _timeline(status)
+    _proposals(status.code)
     _actions(status)
 
 
@@ -65,6 +67,16 @@ def _timeline(status: tracking.Status) -> None:
         st.markdown(f"**{text.when(entry.at)}** · {t(f'state.{entry.state}')} {who}")
         if entry.note:
             st.text(entry.note)  # plain text: a note never becomes markup
+
+
+def _proposals(code: str) -> None:
+    """The published deputies' proposals this report supports, each a link to its page."""
+    rows = proposals.proposals_for_code(engine(), code)
+    if rows:
+        st.subheader(t("props.supports"))
+        st.caption(t("props.supports_caption"))
+        for row in rows:
+            proposal_page.link(row)
 
 
 def _actions(status: tracking.Status) -> None:

@@ -85,6 +85,8 @@ Reads:
   timeline(engine, user, proposal_id, now=None) -> list[TimelineItem]  # history, answers, contacts, milestones
   proposals_for_report(engine, report_id, user=None) -> list[Row]  # published, or all for staff
   linkable_reports(engine, user, proposal_id, limit=50) -> list[LinkedReport]  # the link picker
+  proposals_for_code(engine, code, user=None) -> list[Row]  # the same, by a report's tracking code
+  choices(engine) -> Choices(sessions, units, deputies, villages)  # what the forms offer to pick
 
 Error keys (proposal.error.*): not_found, wrong_state, text_needed, reason_needed, text_too_long,
 bad_topic, bad_session, bad_deputy, bad_village, bad_km, number_taken, bad_unit, deadline_past,
@@ -109,6 +111,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from db import cleanup_queries as cq
 from db import proposal_queries as q
 from db import triage_queries as tq
 from db.engine import session_scope
@@ -118,6 +121,7 @@ from db.models import (
     ProposalExtension, ProposalReportLink, ProposalResult, ProposalSigner, ProposalUnit, ProposalVillage,
     ResultPhoto, ResultUpdate, User, utcnow,
 )
+from db.models import CLEANUP_STATES, ProposalCleanupLink
 from db.proposal_queries import RegisterFilter
 from qingxi import audit, geography, permissions, photos
 from qingxi.permissions import Denied
@@ -131,7 +135,7 @@ __all__ = [
     "file", "assign", "sign", "return_assignment", "log_contact", "answer", "follow_up", "evaluate", "publish",
     "withdraw", "request_extension", "decide_extension", "add_result", "update_result", "link_report",
     "unlink_report", "sessions", "register", "overdue", "my_proposals", "detail", "timeline",
-    "proposals_for_report", "linkable_reports", "attachment_dir",
+    "proposals_for_report", "linkable_reports", "attachment_dir", "Choices", "choices", "proposals_for_code",
 ]
 
 STATES = PROPOSAL_STATES
@@ -842,6 +846,58 @@ def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason
              {"report_id": None})
 
 
+# ---------------------------------------------------------------- clean-up days (issue 6)
+
+__all__ += ["LinkedCleanup", "link_cleanup", "unlink_cleanup"]
+
+
+def link_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, now: datetime | None = None) -> int:
+    """Staff, or a deputy leading or co-signing the proposal, link a volunteer clean-up day (a
+    draft only by staff: nobody else can see one)."""
+    with _acting(engine, user, proposal_id, "link", now) as c:
+        event = cq.cleanup(c.session, cleanup_id)
+        if event is None or (event.state == "draft" and not _is_staff(c.actor)):
+            raise ProposalError("cleanup_not_found")
+        if cq.proposal_link(c.session, c.proposal.id, cleanup_id) is not None:
+            raise ProposalError("cleanup_already_linked")
+        link = cq.add_proposal_link(c.session, ProposalCleanupLink(
+            proposal_id=c.proposal.id, cleanup_id=cleanup_id, linked_by_id=c.actor.id, linked_at=c.at))
+        _act(c, "link_cleanup", f"#{cleanup_id}", {}, {"cleanup_id": cleanup_id, "link_id": link.id})
+        return link.id
+
+
+def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reason: str = "",
+                   now: datetime | None = None) -> None:
+    """End a clean-up link: the row stays (unlinked_by/at) and the history says so."""
+    reason = _text(reason, required=False)
+    with _acting(engine, user, proposal_id, "link", now) as c:
+        link = cq.proposal_link(c.session, c.proposal.id, cleanup_id)
+        if link is None:
+            raise ProposalError("cleanup_not_linked")
+        link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
+        _act(c, "unlink_cleanup", f"#{cleanup_id} {reason}".strip(), {"cleanup_id": cleanup_id, "link_id": link.id},
+             {"cleanup_id": None})
+
+
+@dataclass(frozen=True)
+class LinkedCleanup:
+    """A clean-up day's public fields (never a volunteer's name or phone, nor the leader's contact)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    state: str
+    kg: float | None      # None until results are public (state "reported"; staff see them once recorded)
+
+
+def _linked_cleanups(s: Session, actor: User | None, proposal_id: int) -> list[LinkedCleanup]:
+    staff = _is_staff(actor)
+    states = [x for x in CLEANUP_STATES if staff or x != "draft"]
+    return [LinkedCleanup(e.id, e.title, e.starts_at, e.state,
+                          e.kg if e.results_at is not None and (staff or e.state == "reported") else None)
+            for e in cq.proposal_cleanups(s, proposal_id, states)]
+
+
 # ---------------------------------------------------------------- reads
 
 @dataclass(frozen=True)
@@ -1112,6 +1168,7 @@ class Detail:
     reports: list[LinkedReport]
     timeline: list[TimelineItem]
     actions: list[str] = field(default_factory=list)  # names in ACTIONS this person may take now
+    cleanups: list[LinkedCleanup] = field(default_factory=list)  # linked clean-up days, oldest link first
 
 
 def _linked(actor: User | None, r) -> LinkedReport:
@@ -1199,7 +1256,8 @@ def detail(engine: Engine, user, proposal_id: int, now: datetime | None = None) 
             published_at=p.published_at, withdrawn_at=p.withdrawn_at,
             return_until=return_open_until(p.assigned_at) if p.state in ("assigned", "signed") else None,
             history=history, answers=answers, contacts=contacts, extension=extension, results=results,
-            reports=reports, timeline=timeline_items, actions=_allowed(actor, p, ext, now))
+            reports=reports, timeline=timeline_items, actions=_allowed(actor, p, ext, now),
+            cleanups=_linked_cleanups(s, actor, p.id))
 
 
 def timeline(engine: Engine, user, proposal_id: int, now: datetime | None = None) -> list[TimelineItem]:
@@ -1214,3 +1272,27 @@ def proposals_for_report(engine: Engine, report_id: int, user=None, now: datetim
     with session_scope(engine) as s:
         actor = tq.fresh_user(s, user)
         return _rows(s, actor, q.proposals_for_report(s, report_id, _scope(actor)), now)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the proposal forms offer to pick from (staff filing and assigning, filters)."""
+
+    sessions: list[SessionInfo]
+    units: dict[int, str]       # active units
+    deputies: dict[int, str]    # active deputy accounts
+    villages: dict[int, str]
+
+
+def choices(engine: Engine) -> Choices:
+    with session_scope(engine) as s:
+        return Choices([_info(cs) for cs in q.sessions(s)], {u.id: u.name for u in tq.active_units(s)},
+                       {d.id: d.display_name for d in q.deputies(s)},
+                       {v.id: v.name for v in q.all_villages(s)})
+
+
+def proposals_for_code(engine: Engine, code: str, user=None, now: datetime | None = None) -> list[Row]:
+    """proposals_for_report by a report's tracking code (the status page knows only the code)."""
+    with session_scope(engine) as s:
+        report_id = q.report_id_by_code(s, (code or "").strip().upper())
+    return [] if report_id is None else proposals_for_report(engine, report_id, user, now)

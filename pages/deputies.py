@@ -1,0 +1,125 @@
+"""Deputies' proposals: the public list (published ones, with progress and evaluation; staff see
+the whole register and file new proposals) and a deputy's home (their proposals, and alerts for
+the overdue ones and the answers awaiting their evaluation)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import proposal_page
+from qingxi import permissions, proposals as P
+from qingxi.permissions import Denied
+from ui import current_user, engine, flash, labels, lang, show_flash, t
+
+
+def register() -> None:
+    user = current_user()
+    staff = permissions.can(user, "proposal.view_all")
+    st.title(t("props.register_title") if staff else t("proposal.title"))
+    st.caption(t("props.register_intro") if staff else t("proposal.public_only"))
+    show_flash("proposals")
+    options = P.choices(engine())
+    if permissions.can(user, "proposal.file") and staff:
+        _file_form(user, options)
+    rows = P.register(engine(), user, _filters(options))
+    if not rows:
+        st.info(t("props.none"))
+    for row in rows:
+        _card(row)
+
+
+def _filters(o: P.Choices) -> P.RegisterFilter:
+    sessions = {s.id: (s.name_zh if lang() == "zh" else s.name_en) for s in o.sessions}
+    with st.expander(t("props.filters"), icon=":material/filter_list:"):
+        left, right = st.columns(2)
+        session_id = left.selectbox(t("props.session"), list(sessions), index=None, key="pl_session",
+                                    format_func=sessions.get, placeholder=t("props.any"))
+        topic = right.selectbox(t("props.topic"), P.TOPICS, index=None, key="pl_topic",
+                                format_func=labels("proposal.topic"), placeholder=t("props.any"))
+        state = left.selectbox(t("props.state"), P.STATES, index=None, key="pl_state",
+                               format_func=labels("proposal.state"), placeholder=t("props.any"))
+        village = right.selectbox(t("props.village"), list(o.villages), index=None, key="pl_village",
+                                  format_func=o.villages.get, placeholder=t("props.any"))
+    return P.RegisterFilter(session_id=session_id, topic=topic, state=state, village_id=village)
+
+
+def _card(row: P.Row, mine: bool = False) -> None:
+    with st.container(border=True):
+        title = f"{row.number} · {row.title}"
+        st.markdown(f":red[**{proposal_page.plain(title)}**]" if row.overdue else f"**{proposal_page.plain(title)}**")
+        facts = [t(f"proposal.topic.{row.topic}"), row.session.name_zh if lang() == "zh" else row.session.name_en,
+                 f'{t("proposal.lead")}: {row.lead_deputy}']
+        if row.answer_class:
+            facts.append(t(f"proposal.class.{row.answer_class}"))
+        if row.evaluation:
+            facts.append(f'{t("props.evaluation")}: {t(f"proposal.evaluation.{row.evaluation}")}')
+        if mine:
+            facts.append(t(f"props.role.{row.my_role}"))
+            if row.last_contact:
+                facts.append(t("props.last_contact", day=row.last_contact.isoformat()))
+        st.caption(" · ".join(facts))
+        st.markdown(proposal_page.plain(proposal_page.state_line(row)))
+        if row.progress is not None:
+            st.progress(int(round(row.progress)), text=t("props.overall_pct", pct=round(row.progress)))
+        proposal_page.link(row, t("props.open"))
+
+
+def _file_form(user, o: P.Choices) -> None:
+    sessions = {s.id: (s.name_zh if lang() == "zh" else s.name_en) for s in o.sessions}
+    with st.expander(t("props.file_new"), icon=":material/note_add:"), st.form("pl_file"):
+        number = st.text_input(t("props.number_optional"), key="pl_file_number")
+        title = st.text_input(t("props.title"), key="pl_file_title")
+        body = st.text_area(t("props.text"), key="pl_file_body", height=160)
+        left, right = st.columns(2)
+        session_id = left.selectbox(t("props.session"), list(sessions), index=None, key="pl_file_session",
+                                    format_func=sessions.get)
+        topic = right.selectbox(t("props.topic"), P.TOPICS, key="pl_file_topic", format_func=labels("proposal.topic"))
+        lead_id = left.selectbox(t("props.lead_account"), list(o.deputies), index=None, key="pl_file_lead",
+                                 format_func=o.deputies.get)
+        lead_name = right.text_input(t("props.lead_name"), key="pl_file_lead_name")
+        co_ids = left.multiselect(t("props.cosigner_accounts"), list(o.deputies), key="pl_file_co",
+                                  format_func=o.deputies.get)
+        co_names = right.text_input(t("props.cosigner_names"), key="pl_file_co_names")
+        villages = st.multiselect(t("props.villages"), list(o.villages), key="pl_file_villages",
+                                  format_func=o.villages.get)
+        km_from = left.number_input(t("props.km_from"), min_value=0.0, value=None, step=0.1, key="pl_file_km_from")
+        km_to = right.number_input(t("props.km_to"), min_value=0.0, value=None, step=0.1, key="pl_file_km_to")
+        if st.form_submit_button(t("props.file"), type="primary"):
+            names = [n.strip() for n in co_names.replace("，", ",").replace("、", ",").split(",") if n.strip()]
+            if session_id is None:
+                flash("proposals", False, t("proposal.error.bad_session"))
+            else:
+                try:
+                    pid = P.file(engine(), user, title=title, body=body, session_id=session_id, topic=topic,
+                                 lead_deputy_id=lead_id, lead_deputy_name=None if lead_id else lead_name,
+                                 cosigners=[*co_ids, *names], village_ids=villages, km_from=km_from, km_to=km_to,
+                                 number=number or None)
+                    flash("proposals", True, t("props.filed", id=pid))
+                except P.ProposalError as err:
+                    flash("proposals", False, t(f"proposal.error.{err.key}", **err.values))
+                except Denied:
+                    flash("proposals", False, t("props.denied"))
+            st.rerun()
+
+
+def home() -> None:
+    user = current_user()
+    st.title(t("props.home_title"))
+    try:
+        mine = P.my_proposals(engine(), user)
+    except Denied:
+        st.error(t("props.denied"))
+        return
+    for alert in mine.alerts:
+        box = st.error if alert.kind == "overdue" else st.warning
+        values = {"title": alert.title} | ({"days": alert.days} if alert.kind == "overdue" else {})
+        box(t(f"proposal.alert.{alert.kind}", **values), icon=":material/alarm:" if alert.kind == "overdue"
+            else ":material/rate_review:")
+        st.page_link(proposal_page.page(), label=t("props.open_alert", number=alert.number),
+                     icon=":material/arrow_forward:", query_params={"id": str(alert.proposal_id)})
+    if not mine.alerts:
+        st.success(t("props.no_alerts"))
+    st.subheader(t("props.mine", n=len(mine.rows)))
+    if not mine.rows:
+        st.info(t("props.none_mine"))
+    for row in mine.rows:
+        _card(row, mine=True)

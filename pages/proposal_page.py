@@ -1,0 +1,397 @@
+"""One deputy's proposal (?id=N, so a link can be shared): its text, signers, units, answers,
+results, timeline, communication log (for those allowed), linked reports, a map of its river
+section, the printable dossier and the actions this person may take now. The domain decides
+what is shown and allowed (qingxi.proposals.detail)."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import streamlit as st
+
+from geo import layers
+from qingxi import dossier, proposals as P, public
+from qingxi.permissions import Denied
+from qingxi.photos import PhotoError
+from qingxi.reports import kind_of
+from qingxi.settings import current as settings
+from ui import current_user, engine, flash, labels, lang, session, show_flash, t, text
+
+URL = "proposal"
+FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
+
+
+def page() -> st.Page:
+    """For links from other pages: st.page_link(page(), query_params={"id": ...})."""
+    return st.Page(render, url_path=URL)
+
+
+def link(row: P.Row, label: str | None = None) -> None:
+    st.page_link(page(), label=label or f"{row.number} · {row.title}", icon=":material/description:",
+                 query_params={"id": str(row.id)})
+
+
+def requested_id() -> int | None:
+    raw = st.query_params.get("id", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def render() -> None:
+    user = current_user()
+    pid = requested_id()
+    try:
+        d = P.detail(engine(), user, pid) if pid is not None else None
+    except P.ProposalError:
+        d = None
+    if d is None:
+        st.title(t("proposal.title"))
+        st.error(t("proposal.error.not_found"))
+        return
+    show_flash("proposal")
+    _head(d)
+    _dossier(d)
+    st.subheader(t("props.text"))
+    st.text(d.body)  # plain text: never markup
+    _answers(d)
+    _results(d)
+    _reports(d)
+    _map(d)
+    _timeline(d)
+    if d.contacts is not None:
+        _contacts(d)
+    if d.actions:
+        st.header(t("props.actions"))
+        _actions(user, d)
+
+
+def state_line(row: P.Row) -> str:
+    parts = [t(f"proposal.state.{row.state}")]
+    if row.holder_kind:
+        parts.append(f'{t("props.holder")}: {row.holder or t(f"proposal.holder.{row.holder_kind}")}')
+    if row.deadline is not None:
+        parts.append(f'{t("proposal.deadline")} {text.when(row.deadline)[:10]}')
+    if row.days_left is not None:
+        parts.append(t("proposal.overdue_days", days=-row.days_left) if row.days_left < 0
+                     else t("proposal.days_left", days=row.days_left))
+    if row.tracking:
+        parts.append(t("proposal.tracking"))
+    return " · ".join(parts)
+
+
+def _head(d: P.Detail) -> None:
+    row = d.row
+    st.title(row.title)
+    session_name = row.session.name_zh if lang() == "zh" else row.session.name_en
+    st.caption(f'{t("props.number")} {row.number} · {session_name} · {t(f"proposal.topic.{row.topic}")} · '
+               f'{t("props.filed_on")} {row.filed_on.isoformat()}')
+    (st.error if row.overdue else st.info)(
+        (f'{t("proposal.overdue")} · ' if row.overdue else "") + state_line(row))
+    left, right = st.columns(2)
+    left.markdown(f'**{t("proposal.lead")}**: {plain(row.lead_deputy)}  \n'
+                  f'**{t("proposal.cosigner")}**: {plain("、".join(c.name for c in d.cosigners) or "—")}')
+    right.markdown(f'**{t("proposal.lead_unit")}**: {plain(row.lead_unit or "—")}  \n'
+                   f'**{t("proposal.co_units")}**: {plain("、".join(n for _, n in d.co_units) or "—")}')
+    place = "、".join(n for _, n in d.villages) or "—"
+    if d.km_from is not None or d.km_to is not None:
+        place += " · " + t("proposal.km_range", km_from=d.km_from or 0.0,
+                           km_to=d.km_to if d.km_to is not None else d.km_from or 0.0)
+    st.markdown(f'**{t("props.villages")}**: {plain(place)}')
+    if row.evaluation:
+        st.markdown(f'**{t("props.evaluation")}**: {t(f"proposal.evaluation.{row.evaluation}")} · '
+                    f'{text.when(d.evaluated_at)}')
+    if d.extension:
+        x = d.extension
+        decision = x.decision or "pending"
+        st.markdown(f'**{t(f"proposal.extension.{decision}")}** · {t("props.months", n=x.months)}'
+                    f' · {plain(x.reason)}')
+    if d.return_until:
+        st.caption(t("props.return_until", day=d.return_until.isoformat()))
+
+
+def plain(value: str) -> str:
+    """User text inside markdown: escape what markdown would act on."""
+    out = str(value)
+    for ch in "\\`*_{}[]<>()#+-.!|~$:":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _dossier(d: P.Detail) -> None:
+    html = dossier.build(d, lang(), dossier.river_section(engine(), d.km_from, d.km_to))
+    st.download_button(t("props.dossier"), html.encode("utf-8"), file_name=f"proposal-{d.row.number}.html",
+                       mime="text/html", icon=":material/print:", key="dossier", on_click="ignore")
+
+
+def _answers(d: P.Detail) -> None:
+    st.subheader(t("props.answers"))
+    if not d.answers:
+        st.caption(t("props.no_answers"))
+    folder = P.attachment_dir()
+    for a in d.answers:
+        with st.container(border=True):
+            st.markdown(f'**{t(f"proposal.class.{a.answer_class}")}**'
+                        + (f' · {t("proposal.action.follow_up")}' if a.follow_up else ""))
+            st.caption(f'{plain(a.unit or "—")} · {plain(a.author)} · {text.when(a.at)}')
+            st.text(a.text)
+            for f in a.attachments:
+                path = folder / f.file_name
+                if path.exists():
+                    st.download_button(f"{f.label or f.kind} ({f.kind})", path.read_bytes(), file_name=f.file_name,
+                                       mime="application/pdf" if f.kind == "pdf" else "image/jpeg",
+                                       key=f"att{f.id}", on_click="ignore", icon=":material/attach_file:")
+
+
+def _results(d: P.Detail) -> None:
+    st.subheader(t("proposal.progress"))
+    if not d.results:
+        st.caption(t("proposal.no_results"))
+        return
+    st.progress(int(round(d.row.progress or 0)), text=t("props.overall_pct", pct=round(d.row.progress or 0)))
+    folder = settings().photo_dir
+    for r in d.results:
+        with st.container(border=True):
+            st.progress(r.progress, text=f"{r.title} · {r.progress}%")
+            st.caption(f'{t(f"proposal.result_kind.{r.kind}")} · {t(f"proposal.result_status.{r.status}")} · '
+                       f'{t("props.weight")} {r.weight:g}' + (f" · km {r.river_km:.2f}" if r.river_km is not None else ""))
+            thumbs = [str(folder / thumb) for _, thumb in r.photos if thumb and (folder / thumb).exists()]
+            if thumbs:
+                st.image(thumbs, width=160)
+
+
+def _reports(d: P.Detail) -> None:
+    st.subheader(t("props.reports"))
+    if not d.reports:
+        st.caption(t("props.no_reports"))
+    folder = settings().photo_dir
+    for r in d.reports:
+        with st.container(border=True):
+            st.markdown(f'**#{r.id}** · {t(f"category.{r.category}")} · {t(f"state.{r.state}")}'
+                        + (f" · `{r.code}`" if r.code else ""))
+            st.caption(text.place(r.village, r.river_km, None))
+            thumbs = [str(folder / thumb) for _, thumb in r.photos if thumb and (folder / thumb).exists()]
+            if thumbs:
+                st.image(thumbs, width=140)
+
+
+def _map(d: P.Detail) -> None:
+    st.subheader(t("props.section"))
+    section = dossier.river_section(engine(), d.km_from, d.km_to)
+    with session() as s:
+        base = public.map_base(s, lang())
+    shown = [layers.river_layer(base.lines)]
+    if section is not None:
+        shown.append(layers.section_layer(section.path, t("props.section")))
+    shown.append(layers.result_layer([{"lon": r.lon, "lat": r.lat, "tip": f"{r.title} {r.progress}%"}
+                                      for r in d.results if r.lon is not None and r.lat is not None]))
+    shown.append(layers.report_layer([{"id": r.id, "lon": r.lon, "lat": r.lat, "kind": kind_of(r.state).value,
+                                       "tip": f"#{r.id} {t(f'category.{r.category}')}"} for r in d.reports]))
+    middle = section.path[len(section.path) // 2] if section else None
+    view = layers.focus(middle[0], middle[1], 13.5) if middle else layers.VIEW
+    st.pydeck_chart(layers.deck(shown, tile_url=settings().tile_url, view=view), key="proposal_map", height=380)
+    st.caption(t("props.map_legend"))
+
+
+def _timeline(d: P.Detail) -> None:
+    st.subheader(t("props.timeline"))
+    for item in d.timeline:
+        if item.kind == "history":
+            what = t(f"proposal.event.{item.action}")
+        elif item.kind == "answer":
+            what = f'{t("proposal.action.answer")} {item.action}'
+        elif item.kind == "contact":
+            what = f'{t("props.contact")} · {t(f"proposal.contact_method.{item.action}")}'
+        else:
+            what = f'{t("props.milestone")} · {t(f"proposal.result_status.{item.action}")}'
+        st.markdown(f"**{text.when(item.at)}** · {what} · {plain(item.actor)}")
+        if item.text:
+            st.text(item.text)
+
+
+def _contacts(d: P.Detail) -> None:
+    with st.expander(t("props.contacts", n=len(d.contacts)), icon=":material/forum:"):
+        if not d.contacts:
+            st.caption(t("props.no_contacts"))
+        for c in d.contacts:
+            st.markdown(f'**{c.contacted_on.isoformat()}** · {t(f"proposal.contact_method.{c.method}")} · '
+                        f'{plain(c.unit or "—")} · {plain(c.author)}')
+            st.text(c.summary)
+
+
+# ---------------------------------------------------------------- actions
+
+def _run(call, done: str) -> None:
+    """One service call; the outcome (or the refusal, in words) shows after the rerun."""
+    try:
+        call()
+        flash("proposal", True, t(done))
+    except P.ProposalError as err:
+        flash("proposal", False, t(f"proposal.error.{err.key}", **err.values))
+    except PhotoError as err:
+        flash("proposal", False, t(f"photo.error.{err.key}", **getattr(err, "values", {})))
+    except Denied:
+        flash("proposal", False, t("props.denied"))
+
+
+def _end_of(day) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(23, 59), settings().timezone)
+
+
+def _files(uploads) -> list[tuple[str, bytes]]:
+    return [(u.name, u.getvalue()) for u in uploads or []]
+
+
+def _actions(user, d: P.Detail) -> None:
+    eng, pid = engine(), d.row.id
+    act = set(d.actions)
+    if "assign" in act:
+        _assign(user, d)
+    if "sign" in act:
+        st.button(t("proposal.action.sign"), key="pa_sign", type="primary",
+                  on_click=_run, args=(lambda: P.sign(eng, user, pid), "props.done"))
+    if "return" in act:
+        with st.expander(t("proposal.action.return")), st.form("pa_return", clear_on_submit=True):
+            reason = st.text_area(t("props.reason"), key="pa_return_reason")
+            if st.form_submit_button(t("proposal.action.return")):
+                _run(lambda: P.return_assignment(eng, user, pid, reason), "props.done")
+                st.rerun()
+    if "contact" in act:
+        with st.expander(t("proposal.action.contact")), st.form("pa_contact", clear_on_submit=True):
+            day = st.date_input(t("props.contacted_on"), key="pa_contact_day", format="YYYY-MM-DD")
+            method = st.selectbox(t("props.method"), P.CONTACT_METHODS, key="pa_contact_method",
+                                  format_func=labels("proposal.contact_method"))
+            summary = st.text_area(t("props.summary"), key="pa_contact_summary")
+            if st.form_submit_button(t("proposal.action.contact")):
+                _run(lambda: P.log_contact(eng, user, pid, day, method, summary), "props.done")
+                st.rerun()
+    for name, service in (("answer", P.answer), ("follow_up", P.follow_up)):
+        if name in act:
+            with st.expander(t(f"proposal.action.{name}")), st.form(f"pa_{name}", clear_on_submit=True):
+                klass = st.radio(t("props.class"), P.ANSWER_CLASSES, key=f"pa_{name}_class", index=None,
+                                 format_func=labels("proposal.class"))
+                reply = st.text_area(t("props.reply"), key=f"pa_{name}_text")
+                files = st.file_uploader(t("props.attachments"), type=FILE_TYPES, accept_multiple_files=True,
+                                         key=f"pa_{name}_files")
+                if st.form_submit_button(t(f"proposal.action.{name}")):
+                    _run(lambda: service(eng, user, pid, klass, reply, _files(files)), "props.done")
+                    st.rerun()
+    if "request_extension" in act:
+        with st.expander(t("proposal.action.request_extension")), st.form("pa_ext", clear_on_submit=True):
+            months = st.selectbox(t("props.months_label"), P.EXTENSION_MONTHS, key="pa_ext_months")
+            reason = st.text_area(t("props.reason"), key="pa_ext_reason")
+            if st.form_submit_button(t("proposal.action.request_extension")):
+                _run(lambda: P.request_extension(eng, user, pid, months, reason), "props.done")
+                st.rerun()
+    if "decide_extension" in act:
+        with st.expander(t("proposal.action.decide_extension")), st.form("pa_decide", clear_on_submit=True):
+            approve = st.radio(t("props.decision"), ["approved", "refused"], key="pa_decide_choice",
+                               format_func=labels("proposal.extension"))
+            note = st.text_input(t("props.note"), key="pa_decide_note")
+            if st.form_submit_button(t("proposal.action.decide_extension")):
+                _run(lambda: P.decide_extension(eng, user, pid, approve == "approved", note), "props.done")
+                st.rerun()
+    if "evaluate" in act:
+        with st.expander(t("proposal.action.evaluate"), expanded=True), st.form("pa_evaluate", clear_on_submit=True):
+            verdict = st.radio(t("props.evaluation"), P.EVALUATIONS, key="pa_evaluate_choice", index=None,
+                               format_func=labels("proposal.evaluation"), horizontal=True)
+            reason = st.text_area(t("props.reasons"), key="pa_evaluate_reason")
+            if st.form_submit_button(t("proposal.action.evaluate"), type="primary"):
+                _run(lambda: P.evaluate(eng, user, pid, verdict, reason), "props.done")
+                st.rerun()
+    if "publish" in act:
+        st.button(t("proposal.action.publish"), key="pa_publish", type="primary",
+                  on_click=_run, args=(lambda: P.publish(eng, user, pid), "props.done"))
+    if "withdraw" in act:
+        with st.expander(t("proposal.action.withdraw")), st.form("pa_withdraw", clear_on_submit=True):
+            reason = st.text_area(t("props.reason"), key="pa_withdraw_reason")
+            if st.form_submit_button(t("proposal.action.withdraw")):
+                _run(lambda: P.withdraw(eng, user, pid, reason), "props.done")
+                st.rerun()
+    if "link" in act:
+        _link(user, d)
+    if "result" in act:
+        _result_forms(user, d)
+
+
+def _assign(user, d: P.Detail) -> None:
+    units = P.choices(engine()).units
+    with st.expander(t("proposal.action.assign"), expanded=True), st.form("pa_assign", clear_on_submit=True):
+        lead_unit = st.selectbox(t("proposal.lead_unit"), list(units), index=None, key="pa_assign_lead",
+                                 format_func=units.get)
+        co = st.multiselect(t("proposal.co_units"), list(units), key="pa_assign_co", format_func=units.get)
+        deadline = st.date_input(t("props.deadline_optional"), value=None, key="pa_assign_deadline",
+                                 format="YYYY-MM-DD")
+        note = st.text_input(t("props.note"), key="pa_assign_note")
+        if st.form_submit_button(t("proposal.action.assign"), type="primary"):
+            if lead_unit is None:
+                flash("proposal", False, t("proposal.error.bad_unit"))
+            else:
+                _run(lambda: P.assign(engine(), user, d.row.id, lead_unit, co, _end_of(deadline), note), "props.done")
+            st.rerun()
+
+
+def _link(user, d: P.Detail) -> None:
+    eng, pid = engine(), d.row.id
+    with st.expander(t("proposal.action.link")):
+        candidates = {r.id: r for r in P.linkable_reports(eng, user, pid)}
+        with st.form("pa_link", clear_on_submit=True):
+            picked = st.selectbox(t("props.link_pick"), list(candidates), index=None, key="pa_link_pick",
+                                  format_func=lambda i: _report_label(candidates[i]))
+            typed = st.number_input(t("props.link_id"), min_value=1, step=1, value=None, key="pa_link_id")
+            if st.form_submit_button(t("proposal.action.link")):
+                target = typed if typed is not None else picked
+                if target is None:
+                    flash("proposal", False, t("proposal.error.report_not_found"))
+                else:
+                    _run(lambda: P.link_report(eng, user, pid, int(target)), "props.done")
+                st.rerun()
+        if d.reports:
+            with st.form("pa_unlink", clear_on_submit=True):
+                linked = {r.id: r for r in d.reports}
+                which = st.selectbox(t("props.unlink_pick"), list(linked), key="pa_unlink_pick",
+                                     format_func=lambda i: _report_label(linked[i]))
+                reason = st.text_input(t("props.reason"), key="pa_unlink_reason")
+                if st.form_submit_button(t("props.unlink")):
+                    _run(lambda: P.unlink_report(eng, user, pid, which, reason), "props.done")
+                    st.rerun()
+
+
+def _report_label(r: P.LinkedReport) -> str:
+    return f"#{r.id} · {t(f'category.{r.category}')} · {t(f'state.{r.state}')} · {text.place(r.village, r.river_km, None)}"
+
+
+def _result_forms(user, d: P.Detail) -> None:
+    eng, pid = engine(), d.row.id
+    with st.expander(t("props.add_result")), st.form("pa_result_add", clear_on_submit=True):
+        kind = st.selectbox(t("props.result_kind"), P.RESULT_KINDS, key="pa_result_kind",
+                            format_func=labels("proposal.result_kind"))
+        title = st.text_input(t("props.result_title"), key="pa_result_title")
+        weight = st.number_input(t("props.weight"), min_value=0.1, value=1.0, step=0.5, key="pa_result_weight")
+        progress = st.number_input(t("props.progress_pct"), min_value=0, max_value=100, value=0, step=5,
+                                   key="pa_result_progress")
+        status = st.selectbox(t("props.result_status"), P.RESULT_STATUSES, key="pa_result_status",
+                              format_func=labels("proposal.result_status"))
+        km = st.number_input(t("props.river_km"), min_value=0.0, value=None, step=0.1, key="pa_result_km")
+        photos = st.file_uploader(t("props.photos"), type=PHOTO_TYPES, accept_multiple_files=True,
+                                  key="pa_result_photos")
+        if st.form_submit_button(t("props.add_result")):
+            _run(lambda: P.add_result(eng, user, pid, kind, title, weight=weight, progress=int(progress),
+                                      status=status, river_km=km, photos=[p.getvalue() for p in photos or []]),
+                 "props.done")
+            st.rerun()
+    if not d.results:
+        return
+    results = {r.id: r for r in d.results}
+    with st.expander(t("props.update_result")), st.form("pa_result_update", clear_on_submit=True):
+        rid = st.selectbox(t("props.result_title"), list(results), key="pa_update_result",
+                           format_func=lambda i: f"{results[i].title} · {results[i].progress}%")
+        progress = st.number_input(t("props.progress_pct"), min_value=0, max_value=100, value=None, step=5,
+                                   key="pa_update_progress")
+        status = st.selectbox(t("props.result_status"), P.RESULT_STATUSES, index=None, key="pa_update_status",
+                              format_func=labels("proposal.result_status"))
+        note = st.text_input(t("props.milestone_note"), key="pa_update_note")
+        photos = st.file_uploader(t("props.photos"), type=PHOTO_TYPES, accept_multiple_files=True,
+                                  key="pa_update_photos")
+        if st.form_submit_button(t("props.update_result")):
+            _run(lambda: P.update_result(eng, user, rid, progress, status, note,
+                                         photos=[p.getvalue() for p in photos or []]), "props.done")
+            st.rerun()
