@@ -166,7 +166,7 @@ def build(d: Detail, lang: str, section: Section | None = None, photo_dir: Path 
     if not d.results:
         out.append(f"<p>{t('proposal.no_results')}</p>")
     else:
-        out.append(f'<p>{t("props.overall")}: <b>{row.progress or 0:.0f}%</b></p><table>')
+        out.append(f'<p>{t("props.overall")}: <strong>{row.progress or 0:.0f}%</strong></p><table>')
         for r in d.results:
             out.append(f'<tr><td>{e(r.title)}<br><span class="meta">{t(f"proposal.result_kind.{r.kind}")} · '
                        f'{t(f"proposal.result_status.{r.status}")} · {t("props.weight")} {r.weight:g}'
