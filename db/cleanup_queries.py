@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, sele
 from sqlalchemy.orm import Session, selectinload
 
 from db.dashboard_queries import _floor
-from db.models import Cleanup, CleanupGroup, CleanupReport, Report, Signup, Village
+from db.models import Cleanup, CleanupGroup, CleanupReport, ProposalCleanupLink, Report, Signup, Village
 
 LIVE = ("seated", "waitlisted")
 
@@ -316,3 +316,37 @@ def attendance(session: Session) -> tuple[int, int]:
              .where(pre, Cleanup.state.in_(_FINISHED)))
     came, missed = session.execute(query).one()
     return int(came or 0), int(missed or 0)
+
+
+# ---------------------------------------------------------------- links from elsewhere
+
+def cleaned_by_events(session: Session, report_code: str) -> list[Cleanup]:
+    """The non-draft events whose volunteers cleaned the report with this tracking code."""
+    query = (select(Cleanup).join(CleanupReport, CleanupReport.cleanup_id == Cleanup.id)
+             .join(Report, Report.id == CleanupReport.report_id)
+             .where(Report.code == report_code, Report.hidden.is_(False),
+                    CleanupReport.cleaned_by_volunteers.is_(True), Cleanup.state != "draft")
+             .order_by(Cleanup.starts_at, Cleanup.id))
+    return list(session.scalars(query))
+
+
+def proposal_link(session: Session, proposal_id: int, cleanup_id: int) -> ProposalCleanupLink | None:
+    """The active link between a proposal and an event, if any."""
+    return session.scalars(select(ProposalCleanupLink).where(
+        ProposalCleanupLink.proposal_id == proposal_id, ProposalCleanupLink.cleanup_id == cleanup_id,
+        ProposalCleanupLink.unlinked_at.is_(None))).first()
+
+
+def add_proposal_link(session: Session, link: ProposalCleanupLink) -> ProposalCleanupLink:
+    session.add(link)
+    session.flush()
+    return link
+
+
+def proposal_cleanups(session: Session, proposal_id: int, states: Sequence[str]) -> list[Cleanup]:
+    """Events in `states` with an active link to the proposal, oldest link first."""
+    query = (select(Cleanup).join(ProposalCleanupLink, ProposalCleanupLink.cleanup_id == Cleanup.id)
+             .where(ProposalCleanupLink.proposal_id == proposal_id, ProposalCleanupLink.unlinked_at.is_(None),
+                    Cleanup.state.in_(states))
+             .order_by(ProposalCleanupLink.linked_at, ProposalCleanupLink.id))
+    return list(session.scalars(query))

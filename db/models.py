@@ -564,6 +564,24 @@ class ProposalReportLink(Base):
     unlinked_at: Mapped[datetime | None]
 
 
+class ProposalCleanupLink(Base):
+    """A volunteer clean-up day linked to a proposal (issue 5 ↔ issue 6). Unlinking stamps
+    unlinked_*; the row stays (as ProposalReportLink)."""
+
+    __tablename__ = "proposal_cleanups"
+    __table_args__ = (
+        Index("uq_proposal_cleanups_active", "proposal_id", "cleanup_id", unique=True,
+              sqlite_where=text("unlinked_at IS NULL"), postgresql_where=text("unlinked_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unlinked_at: Mapped[datetime | None]
+
+
 # ---------------------------------------------------------------- Clean-ups (issue 6)
 
 CLEANUP_STATES = ("draft", "published", "full", "closed", "done", "reported", "cancelled")

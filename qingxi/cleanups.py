@@ -49,6 +49,7 @@ PUBLIC API (for pages/)
     event(engine, user, cleanup_id) -> Event | None      (leader_contact only for staff; None: no such
                                                           event, or a draft for the public)
     summary(engine, cleanup_id) -> Event | None          public summary (never a draft, no contact)
+    cleaned_by(engine, report_code) -> list[CleanedBy(id, title, starts_at)]  events that cleaned a report
     roster(engine, user, cleanup_id) -> list[RosterRow]; roster_csv(...) -> bytes  (cleanup.roster)
     ics(engine, cleanup_id, lang="zh") -> bytes          an iCalendar file (never for a draft);
     calendar_file(ev, lang="zh") -> bytes                the same from an Event
@@ -135,7 +136,7 @@ from qingxi.settings import current as settings
 
 __all__ = [
     "ATTENDANCE", "AttachedReport", "CATEGORY_WEIGHT", "MAX_CAPACITY", "MAX_COMPANIONS", "ROSTER_COLUMNS",
-    "cleaned_note", "CheckIn", "CleanupError", "EVENTS_PATH", "Event", "GroupSeats",
+    "cleaned_by", "cleaned_note", "CleanedBy", "CheckIn", "CleanupError", "EVENTS_PATH", "Event", "GroupSeats",
     "ITEM_TYPES", "LITTER_CATEGORIES", "Plan", "Receipt", "Results", "RosterRow", "SECTION_KM",
     "SIGNUP_PATH", "SIZE_WEIGHT", "STATES", "SUGGESTED_GROUPS", "Section", "SignupStatus", "Stats",
     "attach_reports", "calendar_file", "cancel", "cancel_signup", "check_in", "close_registration", "create",
@@ -1093,6 +1094,23 @@ def event(engine: Engine, user, cleanup_id: int) -> Event | None:
         if ev is None or (ev.state == "draft" and not staff):
             return None
         return _event(s, ev, staff=staff)
+
+
+@dataclass(frozen=True)
+class CleanedBy:
+    id: int
+    title: str
+    starts_at: datetime
+
+
+def cleaned_by(engine: Engine, report_code: str) -> list[CleanedBy]:
+    """The events whose volunteers cleaned the report with this tracking code (for its status page;
+    drafts and hidden reports never)."""
+    code = codes.normalise(report_code or "")
+    if not code:
+        return []
+    with session_scope(engine) as s:
+        return [CleanedBy(e.id, e.title, e.starts_at) for e in q.cleaned_by_events(s, code)]
 
 
 def summary(engine: Engine, cleanup_id: int) -> Event | None:
