@@ -68,6 +68,46 @@ class Server:
         self.log.close()
 
 
+class Proxy:
+    """nginx with the shipped deploy/nginx.conf, pointed at the given app servers' ports."""
+
+    NGINX = Path("/usr/sbin/nginx")
+    CONF = ROOT / "deploy" / "nginx.conf"
+
+    def __init__(self, folder: Path, ports: list[int]):
+        require(self.NGINX.exists(), f"nginx at {self.NGINX} (apt-get install nginx)")
+        self.folder, port = folder, _free_port()
+        text = self.CONF.read_text().replace("listen 8080;", f"listen 127.0.0.1:{port};")
+        shipped = ["server 127.0.0.1:8501 max_fails=3 fail_timeout=10s;",
+                   "server 127.0.0.1:8502 max_fails=3 fail_timeout=10s;"]
+        ours = "\n        ".join(f"server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in ports)
+        text = text.replace(shipped[0] + "\n        " + shipped[1], ours)
+        (folder / "nginx.conf").write_text(text)
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(self.command(folder / "nginx.conf", folder), stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read().decode()) from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError("nginx did not answer") from None
+                time.sleep(0.2)
+
+    @classmethod
+    def command(cls, conf: Path, folder: Path, *args: str) -> list[str]:
+        """nginx on `conf` with its pid and error log in `folder`; in the foreground unless args."""
+        return [str(cls.NGINX), "-c", str(conf), "-p", str(folder), "-e", str(folder / "error.log"),
+                "-g", f"pid {folder / 'nginx.pid'};" + ("" if args else " daemon off;"), *args]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     require(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM} (apt-get install chromium)")
