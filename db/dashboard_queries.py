@@ -10,11 +10,16 @@ from sqlalchemy import ColumnElement, Integer, Select, case, cast, false, func, 
 from sqlalchemy.orm import Session
 
 from db.models import Report, UTCDateTime, Village
-from db.sqltime import median_by, seconds_between
+from db.sqltime import median_by, rare, seconds_between
 from db.triage_queries import DONE, next_due, reports_in_order, target_seconds
 
 def _shown(query: Select) -> Select:
     return query.where(Report.hidden.is_(false()))
+
+
+def _open(states: Sequence[str]) -> ColumnElement[bool]:
+    """In one of the (open) states: few reports, read from ix_reports_work (db.sqltime.rare)."""
+    return rare(Report.state.in_(states))
 
 
 def _floor(x: ColumnElement[float]) -> ColumnElement[int]:
@@ -25,12 +30,12 @@ def _floor(x: ColumnElement[float]) -> ColumnElement[int]:
 
 
 def count_by_state(session: Session, states: Sequence[str]) -> dict[str, int]:
-    query = _shown(select(Report.state, func.count()).where(Report.state.in_(states))).group_by(Report.state)
+    query = _shown(select(Report.state, func.count()).where(_open(states))).group_by(Report.state)
     return {state: n for state, n in session.execute(query)}
 
 
 def count_by_category(session: Session, states: Sequence[str]) -> dict[str, int]:
-    query = (_shown(select(Report.category, func.count()).where(Report.state.in_(states)))
+    query = (_shown(select(Report.category, func.count()).where(_open(states)))
              .group_by(Report.category))
     return {category: n for category, n in session.execute(query)}
 
@@ -38,7 +43,7 @@ def count_by_category(session: Session, states: Sequence[str]) -> dict[str, int]
 def count_by_village(session: Session, states: Sequence[str]) -> dict[str | None, int]:
     """Village name → count; None for reports placed in no village. Counted from the index
     (ix_reports_work includes village_id), then named."""
-    counts = (_shown(select(Report.village_id, func.count().label("n")).where(Report.state.in_(states)))
+    counts = (_shown(select(Report.village_id, func.count().label("n")).where(_open(states)))
               .group_by(Report.village_id).subquery())
     query = select(Village.name, counts.c.n).select_from(counts).outerjoin(Village, counts.c.village_id == Village.id)
     return {name: n for name, n in session.execute(query)}
@@ -93,7 +98,7 @@ def _at(moment: datetime):
 def overdue_count(session: Session, targets: Mapping, open_states: Sequence[str], now: datetime) -> int:
     """Open visible reports with a clock past its due time (ix_reports_work)."""
     query = _shown(select(func.count()).select_from(Report)
-                   .where(Report.state.in_(open_states), next_due(targets) <= now.timestamp()))
+                   .where(_open(open_states), next_due(targets) <= now.timestamp()))
     return session.scalar(query) or 0
 
 
@@ -101,7 +106,7 @@ def overdue_reports(session: Session, targets: Mapping, open_states: Sequence[st
                     limit: int, offset: int = 0) -> list[Report]:
     """The longest overdue open reports (earliest due time first), one page, with their village."""
     due = next_due(targets)
-    page = (_shown(select(Report.id).where(Report.state.in_(open_states), due <= now.timestamp()))
+    page = (_shown(select(Report.id).where(_open(open_states), due <= now.timestamp()))
             .order_by(due, Report.id).limit(limit).offset(offset))
     return reports_in_order(session, list(session.scalars(page)))
 
@@ -109,7 +114,7 @@ def overdue_reports(session: Session, targets: Mapping, open_states: Sequence[st
 def count_by_half_km(session: Session, states: Sequence[str]) -> dict[int, int]:
     """Bucket b = floor(river_km * 2) (b / 2 km to b / 2 + 0.5 km) → count."""
     buckets = _shown(select(_floor(Report.river_km * 2).label("b"))
-                     .where(Report.state.in_(states), Report.river_km.is_not(None))).subquery()
+                     .where(_open(states), Report.river_km.is_not(None))).subquery()
     query = select(buckets.c.b, func.count()).group_by(buckets.c.b).order_by(buckets.c.b)
     return {int(b): n for b, n in session.execute(query)}
 

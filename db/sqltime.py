@@ -10,6 +10,7 @@ percentile_cont).
 from __future__ import annotations
 
 from sqlalchemy import Float, func, or_, select
+from sqlalchemy.types import NullType
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -86,3 +87,26 @@ def median_by(values, group, value):
     return (select(ranked.c.g, func.avg(ranked.c.v).label("median"))
             .where(or_(ranked.c.rn == half_lo, ranked.c.rn == half_hi))
             .group_by(ranked.c.g))
+
+
+class rare(FunctionElement):
+    """A condition few rows meet (the open states: a few per cent of all reports). SQLite keeps
+    only average rows per index value, so it takes `state IN (six states)` for most of the table
+    and walks another index to save a sort; `likelihood()` tells it otherwise. PostgreSQL has
+    per-value statistics and gets the condition as it is."""
+
+    inherit_cache = True
+    name = "qx_rare"
+    type = NullType()  # not Boolean: SQLite would get `likelihood(…) = 1`, which no index serves
+
+
+@compiles(rare)
+def _rare_pg(element, compiler, **kw):
+    (condition,) = list(element.clauses)
+    return compiler.process(condition, **kw)
+
+
+@compiles(rare, "sqlite")
+def _rare_sqlite(element, compiler, **kw):
+    (condition,) = list(element.clauses)
+    return f"likelihood({compiler.process(condition, **kw)}, 0.05)"

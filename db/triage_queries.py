@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import (
     AuditEntry, ClockTarget, Observation, Photo, Report, ResponseTemplate, RoutingRule, Unit, User, Village,
 )
-from db.sqltime import epoch, least
+from db.sqltime import epoch, least, rare
 
 # The milestone column(s) that stop each response clock (qingxi.clocks.MILESTONES, as columns).
 DONE: dict[str, ColumnElement] = {
@@ -128,7 +128,7 @@ def clock_target(session: Session, priority: str, clock: str) -> ClockTarget | N
 
 
 def _desk_filters(states: Sequence[str], scope_unit, f: QueueFilter, *, with_state: bool) -> list:
-    where = [Report.state.in_(states), Report.hidden.is_(False)]
+    where = [rare(Report.state.in_(states)), Report.hidden.is_(False)]
     if scope_unit is not _NO_SCOPE:
         where.append(false() if scope_unit is None else Report.unit_id == scope_unit)
     if f.village_id is not None:
