@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 PORT    ?= 8501
 
-.PHONY: run test bench deps system
+.PHONY: run test bench load deps system
 
 run: deps
 	$(BIN)/python -m qingxi setup
@@ -16,6 +16,10 @@ test: deps system
 
 bench: deps
 	$(BIN)/python -m bench
+
+# Simulated users in headless Chromium against one app process, then two behind nginx (not in `make test`).
+load: deps system
+	$(BIN)/python -m load
 
 deps: $(STAMP)
 
