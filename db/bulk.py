@@ -11,6 +11,8 @@ import io
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from db.models import Base
+
 CHUNK = 100_000
 # SQLAlchemy's SQLite DateTime storage format: text that sorts like time (UTC, no offset).
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -22,7 +24,12 @@ def next_id(engine: Engine, table: str) -> int:
 
 
 def load(engine: Engine, table: str, frame: pd.DataFrame) -> None:
-    """Insert every row of `frame` into `table` in chunks, each in its own transaction."""
+    """Insert every row of `frame` into `table` in chunks, each in its own transaction. Columns
+    the frame leaves out get the model's default, as the ORM would have given them."""
+    frame = frame.copy()
+    for col in Base.metadata.tables[table].columns:
+        if col.name not in frame and col.default is not None:
+            frame[col.name] = col.default.arg(None) if col.default.is_callable else col.default.arg
     for start in range(0, len(frame), CHUNK):
         chunk = frame.iloc[start:start + CHUNK]
         if engine.dialect.name == "postgresql":

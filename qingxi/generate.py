@@ -2,14 +2,17 @@
 
 Reports lie along the river (more where villages crowd the banks), in every category, over five
 years, in the states an office really has: old reports mostly closed, recent ones still open.
-Each has its status history, milestones that agree with it, supporters and a photo row. Built as
-numpy columns and written by `db.bulk` (COPY on PostgreSQL): a million reports take minutes.
-Everything generated is marked is_demo, and texts say 【合成数据】.
+Each has its status history, milestones that agree with it, supporters and a photo row. With them
+come deputies' proposals (one per 500 reports: history, contacts, answers, results, linked
+reports) and clean-up days (one per 1,000 reports: sign-ups, attendance, results, cleared
+reports). Built as numpy columns and written by `db.bulk` (COPY on PostgreSQL): a million reports
+take minutes. Everything generated is marked is_demo, and texts say 【合成数据】.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +53,9 @@ class Generated:
     reports: int
     status_changes: int
     photos: int
+    proposals: int = 0
+    cleanups: int = 0
+    signups: int = 0
 
 
 def reports(engine: Engine, photo_dir: Path, count: int, seed: int = 16) -> Generated:
@@ -121,8 +127,157 @@ def reports(engine: Engine, photo_dir: Path, count: int, seed: int = 16) -> Gene
     bulk.load(engine, "reports", frame)
     bulk.load(engine, "status_changes", history)
     bulk.load(engine, "photos", photo_rows)
+    proposals = _proposals(engine, rng, frame, units, max(1, count // 500), now)
+    events, signups = _cleanups(engine, rng, frame, village_of, max(1, count // 1000), river.length_m / 1000, now)
     bulk.analyse(engine)
-    return Generated(count, len(history), len(photo_rows))
+    return Generated(count, len(history), len(photo_rows), proposals, events, signups)
+
+
+def _days(values) -> pd.TimedeltaIndex:
+    return pd.to_timedelta(values, unit="D")
+
+
+def _proposals(engine: Engine, rng: np.random.Generator, reports: pd.DataFrame, units: list[int], n: int,
+               now) -> int:
+    """Proposals over five yearly meetings, most answered and published, each with its history,
+    a contact, an answer, one to three results and a few linked reports from its river section."""
+    first_session = bulk.next_id(engine, "congress_sessions")
+    meetings = pd.DataFrame({
+        "id": np.arange(first_session, first_session + YEARS),
+        "name_zh": [f"{NOTE}第{i + 1}次会议（{first_session + i}）" for i in range(YEARS)],
+        "name_en": [f"Synthetic meeting {i + 1} ({first_session + i})" for i in range(YEARS)],
+        "congress": 99, "meeting": np.arange(1, YEARS + 1),
+        "held_on": [(now - timedelta(days=365 * (YEARS - i) - 30)).date() for i in range(YEARS)],
+    })
+    bulk.load(engine, "congress_sessions", meetings)
+    first = bulk.next_id(engine, "proposals")
+    ids = np.arange(first, first + n)
+    meeting = rng.integers(0, YEARS, n)
+    filed = pd.to_datetime(meetings.held_on.to_numpy()[meeting]).tz_localize("UTC") + pd.Timedelta(hours=2)
+    recent = meeting == YEARS - 1
+    state = np.where(recent, rng.choice(["submitted", "assigned", "handling", "answered", "published"], n,
+                                        p=[0.05, 0.15, 0.45, 0.15, 0.2]),
+                     rng.choice(["published", "evaluated", "withdrawn"], n, p=[0.93, 0.05, 0.02]))
+    km_from = rng.uniform(0, reports.river_km.max() - 1, n).round(2)
+    steps = ["assign", "sign", "handle", "answer", "evaluate", "publish"]
+    reached = {"submitted": 0, "assigned": 1, "handling": 3, "answered": 4, "evaluated": 5, "published": 6,
+               "withdrawn": 1}
+    depth = np.array([reached[x] for x in state])
+    at = {step: filed + _days(20 + 25 * i + rng.uniform(0, 10, n)) for i, step in enumerate(steps)}
+    answer_class = rng.choice(["A", "B", "C", "D"], n, p=[0.6, 0.2, 0.15, 0.05])
+    stamp = lambda step, k: pd.Series(at[step]).where(depth >= k)  # noqa: E731 - set once the step happened
+    lead_unit = pd.array(np.where(depth >= 1, rng.choice(units, n), None), dtype="Int64")
+    frame = pd.DataFrame({
+        "id": ids, "number": [f"S-{i}" for i in ids], "title": [f"{NOTE}关于清溪第{k:.1f}公里段整治的建议" for k in km_from],
+        "body": NOTE, "session_id": meetings.id.to_numpy()[meeting], "lead_deputy_name": [f"合成代表{i % 97:02d}" for i in ids],
+        "filed_on": filed.date, "topic": rng.choice(["bank_improvement", "water_protection", "tourism_leisure", "sewage",
+                                                     "flood_safety", "other"], n),
+        "lead_unit_id": lead_unit, "km_from": km_from, "km_to": (km_from + rng.uniform(0.3, 1.0, n)).round(2),
+        "state": state, "assigned_at": stamp("assign", 1),
+        "deadline": pd.Series(at["assign"] + pd.DateOffset(months=3)).where(depth >= 1),
+        "signed_at": stamp("sign", 2), "handling_since": stamp("handle", 3), "answered_at": stamp("answer", 4),
+        "answer_class": np.where(depth >= 4, answer_class, None),
+        "evaluation": np.where(depth >= 5, rng.choice(["satisfied", "basically"], n, p=[0.75, 0.25]), None),
+        "evaluated_at": stamp("evaluate", 5), "published_at": stamp("publish", 6),
+        "withdrawn_at": pd.Series(at["sign"]).where(state == "withdrawn"), "is_demo": True, "created_at": filed,
+    })
+    frame.loc[state == "withdrawn", ["lead_unit_id", "assigned_at", "deadline"]] = [pd.NA, pd.NaT, pd.NaT]
+    history = [pd.DataFrame({"proposal_id": ids, "at": filed, "actor": "合成工作人员", "action": "file",
+                             "from_state": None, "to_state": "submitted", "note": NOTE})]
+    prev = np.full(n, "submitted", dtype=object)
+    to_state = dict(zip(steps, ["assigned", "signed", "handling", "answered", "evaluated", "published"]))
+    for k, step in enumerate(steps, start=1):
+        done = depth >= k
+        history.append(pd.DataFrame({"proposal_id": ids[done], "at": at[step][done], "actor": "合成工作人员",
+                                     "action": step, "from_state": prev[done], "to_state": to_state[step], "note": NOTE}))
+        prev = np.where(done, to_state[step], prev)
+    gone = state == "withdrawn"
+    history.append(pd.DataFrame({"proposal_id": ids[gone], "at": at["sign"][gone], "actor": "合成代表",
+                                 "action": "withdraw", "from_state": "assigned", "to_state": "withdrawn", "note": NOTE}))
+    handled = depth >= 3
+    contacts = pd.DataFrame({"proposal_id": ids[handled], "contacted_on": at["handle"][handled].date, "method": "phone",
+                             "summary": NOTE, "unit_id": lead_unit[handled], "author_name": "合成承办人",
+                             "at": at["handle"][handled]})
+    answered = depth >= 4
+    answers = pd.DataFrame({"proposal_id": ids[answered], "answer_class": answer_class[answered], "text": NOTE,
+                            "unit_id": lead_unit[answered], "author_name": "合成承办人", "follow_up": False,
+                            "at": at["answer"][answered]})
+    per = rng.integers(1, 4, n) * handled
+    owner = np.repeat(ids, per)
+    kinds = rng.choice(["greenway", "steps", "leisure_platform", "waterside_platform", "landscaping"], len(owner))
+    progress = rng.integers(0, 101, len(owner))
+    km = np.repeat(km_from, per) + rng.uniform(0, 0.3, len(owner))
+    results = pd.DataFrame({"proposal_id": owner, "kind": kinds, "title": NOTE, "progress": progress,
+                            "status": np.where(progress == 100, "done", np.where(progress > 0, "in_progress", "planned")),
+                            "weight": rng.choice([1.0, 2.0, 3.0], len(owner)), "river_km": km.round(3),
+                            "created_at": np.repeat(at["handle"], per)})
+    by_km = reports.sort_values("river_km")
+    picks = np.searchsorted(by_km.river_km.to_numpy(), np.repeat(km_from, 3)) + rng.integers(0, 50, 3 * n)
+    links = pd.DataFrame({"proposal_id": np.repeat(ids, 3),
+                          "report_id": by_km.id.to_numpy()[np.minimum(picks, len(by_km) - 1)],
+                          "linked_at": np.repeat(filed, 3)}).drop_duplicates(["proposal_id", "report_id"])
+    bulk.load(engine, "proposals", frame)
+    bulk.load(engine, "proposal_history", pd.concat(history, ignore_index=True).sort_values(["proposal_id", "at"]))
+    bulk.load(engine, "proposal_contacts", contacts)
+    bulk.load(engine, "proposal_answers", answers)
+    bulk.load(engine, "proposal_results", results)
+    bulk.load(engine, "proposal_reports", links)
+    return n
+
+
+def _cleanups(engine: Engine, rng: np.random.Generator, reports: pd.DataFrame, village_of: dict[str, int], n: int,
+              reach_km: float, now) -> tuple[int, int]:
+    """Clean-up days over five years (all reported but the next few), each with seated sign-ups,
+    attendance, results, item tallies and the reports it cleared."""
+    first = bulk.next_id(engine, "cleanups")
+    ids = np.arange(first, first + n)
+    starts = now - _days(np.sort(rng.uniform(-14, YEARS * 365, n))[::-1])
+    past = starts < now
+    capacity = rng.integers(20, 61, n)
+    km_from = rng.uniform(0, reach_km - 0.5, n).round(2)
+    seated = np.minimum(capacity, rng.integers(8, 40, n))
+    participants = (seated * rng.uniform(0.75, 1.0, n)).astype(int)
+    kg = (participants * rng.uniform(2, 8, n)).round(1)
+    frame = pd.DataFrame({
+        "id": ids, "title": [f"{NOTE}清溪第{k:.1f}公里段清理" for k in km_from], "starts_at": starts,
+        "ends_at": starts + pd.Timedelta(hours=3), "meeting_km": km_from, "meeting_lon": 121.4, "meeting_lat": 29.15,
+        "km_from": km_from, "km_to": (km_from + 0.5).round(2), "capacity": capacity, "reserved": 0,
+        "seats_taken": seated, "state": np.where(past, "reported", "published"),
+        "participants": pd.array(np.where(past, participants, None), dtype="Int64"),
+        "hours": np.where(past, participants * 3.0, np.nan),
+        "bags": pd.array(np.where(past, (kg / 4).astype(int), None), dtype="Int64"),
+        "kg": np.where(past, kg, np.nan), "km_covered": np.where(past, 0.5, np.nan),
+        "results_at": pd.Series(starts + pd.Timedelta(hours=4)).where(past), "is_demo": True,
+        "created_at": starts - pd.Timedelta(days=14),
+    })
+    owner = np.repeat(ids, seated)
+    attended = rng.random(len(owner)) < np.repeat(participants / seated, seated)
+    first_signup = bulk.next_id(engine, "cleanup_signups")
+    signup_ids = np.arange(first_signup, first_signup + len(owner))
+    villages = np.array(list(village_of.values()))
+    signups = pd.DataFrame({
+        "id": signup_ids, "cleanup_id": owner, "code": [_code(10**7 + i) for i in signup_ids], "name": "合成志愿者",
+        "phone": [f"136{i % 10**8:08d}" for i in signup_ids], "village_id": rng.choice(villages, len(owner)),
+        "companions": 0, "seats": 1, "group_seats": 0, "status": "seated",
+        "attendance": np.where(np.repeat(past, seated), np.where(attended, "attended", "no_show"), "unknown"),
+        "walk_in": False, "created_at": np.repeat(starts - pd.Timedelta(days=7), seated),
+    })
+    items = pd.DataFrame({"cleanup_id": np.repeat(ids[past], 3),
+                          "item": np.tile(["plastic_bottles", "plastic_bags", "foam"], past.sum()),
+                          "count": rng.integers(5, 200, 3 * past.sum())})
+    by_km = reports[reports.state == "fixed"].sort_values("river_km")  # cleared: fixed since
+    picks = np.searchsorted(by_km.river_km.to_numpy(), np.repeat(km_from[past], 2)) + rng.integers(0, 20, 2 * past.sum())
+    cleared = pd.DataFrame({"cleanup_id": np.repeat(ids[past], 2),
+                            "report_id": by_km.id.to_numpy()[np.minimum(picks, len(by_km) - 1)],
+                            "attached_at": np.repeat(starts[past] - pd.Timedelta(days=10), 2),
+                            "cleaned_by_volunteers": True,
+                            "cleaned_at": np.repeat(starts[past] + pd.Timedelta(hours=3), 2)}
+                           ).drop_duplicates(["cleanup_id", "report_id"])
+    bulk.load(engine, "cleanups", frame)
+    bulk.load(engine, "cleanup_signups", signups)
+    bulk.load(engine, "cleanup_items", items)
+    bulk.load(engine, "cleanup_reports", cleared)
+    return n, len(signups)
 
 
 def _pick(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:

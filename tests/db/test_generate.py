@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.engine import session_scope
-from db.models import Photo, Report, StatusChange, utcnow
-from qingxi import generate, geography, intake, tracking
+from db.models import Cleanup, CleanupReport, Photo, Report, Signup, StatusChange, utcnow
+from qingxi import accounts, cleanups, generate, geography, intake, proposals, tracking
 from qingxi.reports import CATEGORIES, MILESTONE, OPEN_STATES, State
 from tests.unit.photo_samples import jpeg
 
@@ -40,6 +40,33 @@ def test_generated_reports_cover_the_states_and_agree_with_their_histories(engin
     old_open = sum(r.state in OPEN_STATES and r.created_at < now - timedelta(days=60) for r in reports)
     assert old_open < 0.05 * 3000  # an office's backlog, not a random mix
     assert all((tmp_path / "photos" / name).is_file() for name in photo_files)
+
+
+def test_generated_proposals_and_clean_ups_read_like_real_ones(engine, tmp_path):
+    with session_scope(engine) as s:
+        geography.install_reference(s)
+        staff = accounts.create_user(s, "gen-staff", "Gen staff", "staff", "password-1", None)
+    made = generate.reports(engine, tmp_path / "photos", 4000, seed=3)
+    assert (made.proposals, made.cleanups) == (8, 4) and made.signups > 4 * 8
+
+    rows = proposals.register(engine, staff)
+    assert len(rows) == 8
+    public = proposals.register(engine, None)
+    assert public and all(r.state == "published" for r in public)
+    for row in rows:
+        d = proposals.detail(engine, staff, row.id)
+        assert [e.to_state for e in d.history][-1] == row.state  # the history ends where it stands
+        if row.state == "published":
+            assert d.answers and d.results and d.reports and row.progress is not None
+
+    stats = cleanups.stats(engine)
+    assert stats.events == 4 and stats.kg > 0 and stats.attended + stats.no_show == made.signups
+    with session_scope(engine) as s:
+        taken = dict(s.execute(select(Cleanup.id, Cleanup.seats_taken)).all())
+        seated = dict(s.execute(select(Signup.cleanup_id, func.sum(Signup.seats)).group_by(Signup.cleanup_id)).all())
+        cleared = s.scalars(select(Report.state).join(CleanupReport, CleanupReport.report_id == Report.id)).all()
+    assert taken == seated
+    assert cleared and set(cleared) == {"fixed"}
 
 
 def test_after_generating_the_portal_files_and_follows_reports_as_usual(engine, tmp_path):
