@@ -219,15 +219,18 @@ def _contacts(d: P.Detail) -> None:
 
 # ---------------------------------------------------------------- actions
 
-def _run(call, done: str) -> None:
-    """One service call; the outcome (or the refusal, in words) shows after the rerun."""
+def _run(call, done: str, attachments: bool = False) -> None:
+    """One service call; the outcome (or the refusal, in words) shows after the rerun. With
+    `attachments`, a file that is no image says that a PDF would do too."""
     try:
         call()
         flash("proposal", True, t(done))
     except P.ProposalError as err:
         flash("proposal", False, t(f"proposal.error.{err.key}", **err.values))
     except PhotoError as err:
-        flash("proposal", False, t(f"photo.error.{err.key}", **getattr(err, "values", {})))
+        key = "props.attachment_kind" if attachments and err.key in ("not_image", "unsupported") \
+            else f"photo.error.{err.key}"
+        flash("proposal", False, t(key, **getattr(err, "values", {})))
     except Denied:
         flash("proposal", False, t("props.denied"))
 
@@ -272,7 +275,7 @@ def _actions(user, d: P.Detail) -> None:
                 files = st.file_uploader(t("props.attachments"), type=FILE_TYPES, accept_multiple_files=True,
                                          key=f"pa_{name}_files")
                 if st.form_submit_button(t(f"proposal.action.{name}")):
-                    _run(lambda: service(eng, user, pid, klass, reply, _files(files)), "props.done")
+                    _run(lambda: service(eng, user, pid, klass, reply, _files(files)), "props.done", attachments=True)
                     st.rerun()
     if "request_extension" in act:
         with st.expander(t("proposal.action.request_extension")), st.form("pa_ext", clear_on_submit=True):

@@ -365,3 +365,49 @@ def test_a_report_status_page_links_the_published_proposals_it_supports(demo_db)
     at.query_params["code"] = hidden_code
     at = open_page(at, "track")
     assert "这条上报支持的代表建议" not in texts(at)      # an unpublished proposal stays hidden
+
+
+def test_staff_decide_the_pending_extension_and_publish_an_evaluated_proposal(as_demo):
+    as_demo("demo-staff")
+    p5 = _proposal("垃圾收集点")
+    at = proposal_page(p5.id)
+    assert "延期申请待审批" in texts(at)
+    at.radio(key="pa_decide_choice").set_value("approved")
+    at.button(key="FormSubmitter:pa_decide-审批延期").click().run()
+    assert at.success[0].value == "已办理。"
+    assert _proposal("垃圾收集点").deadline > p5.deadline      # two more months
+    assert "已同意延期" in texts(at)
+    p4 = _proposal("防洪堤加高")
+    at = proposal_page(p4.id)
+    at.button(key="pa_publish").click().run()
+    assert at.success[0].value == "已办理。" and _proposal("防洪堤加高").state == "published"
+
+
+def test_an_answer_attachment_is_stored_and_offered_for_download(as_demo):
+    from tests.unit.photo_samples import jpeg
+
+    as_demo("demo-handler")
+    p = _proposal("垃圾收集点")   # in handling with a contact: the unit may answer
+    at = proposal_page(p.id)
+    at.radio(key="pa_answer_class").set_value("C")
+    at.text_area(key="pa_answer_text").input("收集点分两批设置。")
+    at.file_uploader(key="pa_answer_files").upload("site.jpg", jpeg((640, 480)), "image/jpeg")
+    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    assert at.success[0].value == "已办理。"
+    [answer] = P.detail(_db(), _staff(), p.id).answers
+    assert [f.kind for f in answer.attachments] == ["image"]
+    at = proposal_page(p.id)
+    assert [b for b in at.get("download_button") if b.proto.label.startswith("site.jpg")]
+
+
+def test_a_bad_attachment_is_refused_and_nothing_changes(as_demo):
+    as_demo("demo-handler")
+    p = _proposal("垃圾收集点")
+    at = proposal_page(p.id)
+    before = _audit_count()
+    at.radio(key="pa_answer_class").set_value("C")
+    at.text_area(key="pa_answer_text").input("见附件。")
+    at.file_uploader(key="pa_answer_files").upload("notes.jpg", b"not an image at all", "image/jpeg")
+    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    assert at.error[0].value == "附件只能是照片（JPG、PNG、WebP、HEIC）或 PDF 文件。"
+    assert _proposal("垃圾收集点").state == "handling" and _audit_count() == before
