@@ -48,14 +48,15 @@ def render() -> None:
         st.error(t("proposal.error.not_found"))
         return
     show_flash("proposal")
+    section = dossier.river_section(engine(), d.km_from, d.km_to)
     _head(d)
-    _dossier(d)
+    _dossier(d, section)
     st.subheader(t("props.text"))
     st.text(d.body)  # plain text: never markup
     _answers(d)
     _results(d)
     _reports(d)
-    _map(d)
+    _map(d, section)
     _timeline(d)
     if d.contacts is not None:
         _contacts(d)
@@ -116,9 +117,11 @@ def plain(value: str) -> str:
     return out
 
 
-def _dossier(d: P.Detail) -> None:
-    html = dossier.build(d, lang(), dossier.river_section(engine(), d.km_from, d.km_to))
-    st.download_button(t("props.dossier"), html.encode("utf-8"), file_name=f"proposal-{d.row.number}.html",
+def _dossier(d: P.Detail, section: dossier.Section | None) -> None:
+    """Built only when the button is pressed (thumbnails make it large); everything is bound now."""
+    language = lang()
+    st.download_button(t("props.dossier"), lambda: dossier.build(d, language, section).encode("utf-8"),
+                       file_name=f"proposal-{d.row.number}.html",
                        mime="text/html", icon=":material/print:", key="dossier", on_click="ignore")
 
 
@@ -173,9 +176,8 @@ def _reports(d: P.Detail) -> None:
                 st.image(thumbs, width=140)
 
 
-def _map(d: P.Detail) -> None:
+def _map(d: P.Detail, section: dossier.Section | None) -> None:
     st.subheader(t("props.section"))
-    section = dossier.river_section(engine(), d.km_from, d.km_to)
     with session() as s:
         base = public.map_base(s, lang())
     shown = [layers.river_layer(base.lines)]

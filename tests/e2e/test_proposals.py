@@ -1,5 +1,5 @@
 """A deputy in a real browser: signs in, sees the overdue proposal flagged on their home, opens
-the answered one, rates it 不满意 with reasons and sees it back in handling."""
+the answered one, rates it 不满意 with reasons, sees it back in handling and downloads its dossier."""
 import pytest
 from sqlalchemy import select
 
@@ -51,3 +51,9 @@ def test_a_deputy_rates_an_answer_unsatisfied_and_it_goes_back_to_handling(chrom
     page.get_by_test_id("stAlertContentInfo").filter(has_text="办理中").wait_for(timeout=30_000)
     assert _state(engine, "非法捕捞") == "handling"
     page.get_by_text("夜间巡查没有覆盖下游的几个村。").first.wait_for()   # the reason is on the timeline
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载打印卷宗（HTML）").click()
+    html = open(download.value.path(), encoding="utf-8").read()
+    assert "关于加强清溪水域非法捕捞整治的建议" in html and "<svg" in html and "@media print" in html
+    assert "夜间巡查没有覆盖下游的几个村。" in html and "电话告知联合巡查安排。" not in html  # no contact log
