@@ -4,6 +4,7 @@ import streamlit as st
 from db.models import User
 from pages import admin_settings, admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
 from pages import deputies, proposal_page
+from pages import cleanup_days, cleanup_staff
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
@@ -55,6 +56,20 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.role_of(user) == "deputy":
         portal.insert(1, st.Page(deputies.home, title=t("props.nav_home"), icon=":material/assignment_ind:",
                                  url_path="my-proposals"))
+    # Volunteer clean-up days: the list (one day by ?id=) and the numbers for everyone; a sign-up's own
+    # page (?code=, reached by its link or QR) hidden from the menu; planning and the day for staff.
+    portal.insert(4, st.Page(cleanup_days.render, title=t("cupage.nav"), icon=":material/volunteer_activism:",
+                             url_path=cleanup_days.EVENTS_PATH))
+    portal.append(st.Page(cleanup_days.numbers, title=t("cupage.nav_numbers"), icon=":material/bar_chart:",
+                          url_path=cleanup_days.NUMBERS_PATH))
+    portal.append(st.Page(cleanup_days.signup, title=t("cupage.signup_title"), icon=":material/confirmation_number:",
+                          url_path=cleanup_days.SIGNUP_PATH, visibility="hidden"))
+    if permissions.can(user, "cleanup.plan"):
+        portal.append(st.Page(cleanup_staff.plan, title=t("cupage.nav_plan"), icon=":material/event_note:",
+                              url_path=cleanup_staff.PLAN_PATH))
+    if permissions.can(user, "cleanup.checkin"):
+        portal.append(st.Page(cleanup_staff.day, title=t("cupage.nav_day"), icon=":material/fact_check:",
+                              url_path=cleanup_staff.DAY_PATH))
     if permissions.can(user, "signs.print"):
         portal.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))
     if user is None:

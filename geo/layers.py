@@ -102,3 +102,13 @@ def result_layer(results: list[dict]) -> pdk.Layer:
     return pdk.Layer("ScatterplotLayer", results, id="results", get_position=["lon", "lat"],
                      get_fill_color=[46, 150, 84], get_line_color=[255, 255, 255], stroked=True,
                      line_width_min_pixels=2, get_radius=9, radius_units=pdk.types.String("pixels"), pickable=True)
+
+
+def score_layer(sections: list[dict]) -> pdk.Layer:
+    """sections: dicts with lon, lat, score, tip — where to clean, as columns whose height and
+    colour (yellow → red) grow with the section's score (0 ≤ share ≤ 1 of the top one)."""
+    top = max((s["score"] for s in sections), default=0) or 1
+    data = [{**s, "share": s["score"] / top,
+             "colour": [230, int(200 - 150 * s["score"] / top), 40, 220]} for s in sections]
+    return pdk.Layer("ColumnLayer", data, id="sections", get_position=["lon", "lat"], get_elevation="share",
+                     elevation_scale=1500, radius=120, get_fill_color="colour", extruded=True, pickable=True)

@@ -33,6 +33,7 @@ def render() -> None:
     _summary(status)
     _timeline(status)
     _proposals(status.code)
+    _cleaned_by(status.code)
     _actions(status)
 
 
@@ -77,6 +78,17 @@ def _proposals(code: str) -> None:
         st.caption(t("props.supports_caption"))
         for row in rows:
             proposal_page.link(row)
+
+
+def _cleaned_by(code: str) -> None:
+    """The volunteer clean-up days that cleared this report, each a link to its page."""
+    from pages import cleanup_days
+    from qingxi import cleanups
+
+    for ev in cleanups.cleaned_by(engine(), code):
+        st.page_link(cleanup_days.events_page(), icon=":material/volunteer_activism:",
+                     label=t("cupage.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
+                     query_params={"id": str(ev.id)})
 
 
 def _actions(status: tracking.Status) -> None:
