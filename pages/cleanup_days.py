@@ -164,7 +164,7 @@ def _form(ev: cu.Event) -> None:
     groups = {g.id: g.name for g in ev.groups}
     with st.form(f"signup{ev.id}"):
         name = st.text_input(t("cupage.name"), max_chars=intake.MAX_NAME, key="su_name")
-        phone = st.text_input(t("cupage.phone"), key="su_phone", help=t("cupage.phone_note"))
+        phone = st.text_input(t("cupage.phone"), key="su_phone")
         village = st.selectbox(t("cupage.village"), list(villages), index=None, format_func=villages.get,
                                key="su_village", placeholder=t("cupage.optional"))
         group = st.selectbox(t("cupage.group"), list(groups), index=None, format_func=groups.get, key="su_group",
