@@ -33,7 +33,7 @@ def render() -> None:
     _search(user, villages)
     page = st.session_state.get("desk_page", 1)
     with session() as s:
-        queue = triage.queue(s, user, filters, page=page)
+        queue = triage.queue(s, user, filters, page=page, page_size=triage.PAGE_SIZE)
     _badges(queue.counts)
     if (chosen := st.session_state.get("desk_report")) is not None:
         _detail(user, chosen)  # above the queue: no scrolling past forty reports to reach it
@@ -71,7 +71,8 @@ def _search(user, villages: dict[int, str]) -> None:
         if (found := st.session_state.get("find")) is None:
             return
         with session() as s:
-            result = triage.search(s, user, found, page=st.session_state.get("find_page", 1))
+            result = triage.search(s, user, found, page=st.session_state.get("find_page", 1),
+                                   page_size=triage.PAGE_SIZE)
         if not result.total:
             st.info(t("scale.desk.none"))
             return

@@ -449,7 +449,11 @@ class Queue:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return _pages(self.total, self.page_size)
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
 
 
 def queue(session: Session, user, filters: QueueFilter | None = None, now: datetime | None = None, *,
@@ -491,7 +495,7 @@ class Found:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return _pages(self.total, self.page_size)
 
 
 def search(session: Session, user, filters: q.SearchFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> Found:
