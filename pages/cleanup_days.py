@@ -77,8 +77,10 @@ def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
     if stretch is not None:
         shown.append(layers.section_layer(stretch.path, section(ev)))
     shown.append(layers.pin_layer(ev.meeting_lon, ev.meeting_lat))
-    st.pydeck_chart(layers.deck(shown, tile_url=settings().tile_url,
-                                view=layers.focus(ev.meeting_lon, ev.meeting_lat, 13.5)), height=height, key=key)
+    lon, lat = stretch.path[len(stretch.path) // 2] if stretch else (ev.meeting_lon, ev.meeting_lat)
+    st.pydeck_chart(layers.deck(shown, tile_url=settings().tile_url, view=layers.focus(lon, lat, 13)),
+                    height=height, key=key)
+    st.caption(t("cupage.map_legend"))
 
 
 def facts(ev: cu.Event) -> None:
@@ -146,13 +148,13 @@ def _event(cleanup_id: int) -> None:
         st.caption(t("cupage.leader", name=ev.leader_name))
     if ev.notes:
         st.text(ev.notes)
-    section_map(ev, key=f"event_map{ev.id}")
     if ev.state in ("done", "reported"):
         _summary(ev)
     elif ev.state in ("published", "full") and ev.starts_at > utcnow() and not receipt:
         _form(ev)
     elif ev.state == "closed":
         st.info(t("cleanup.error.closed"))
+    section_map(ev, key=f"event_map{ev.id}")  # after the form: on a phone the form comes first
 
 
 def _form(ev: cu.Event) -> None:
