@@ -81,10 +81,9 @@ async def file_report(page, base: str, n: int, tally: Tally, ctx: dict) -> None:
 
 async def sign_up(page, base: str, n: int, tally: Tally, ctx: dict) -> None:
     await _open(page, f"{base}/{EVENTS_PATH}?id={ctx['event']}&lang=zh")
-    form = page.get_by_test_id("stForm")
-    await form.get_by_label("姓名").fill(f"压测志愿者{n}")
-    await form.get_by_label("手机号").fill(f"137{n:08d}")
-    await form.get_by_role("button").last.click()
+    await page.get_by_role("textbox", name="姓名").fill(f"压测志愿者{n}")
+    await page.get_by_role("textbox", name="手机号码").fill(f"137{n:08d}")
+    await page.get_by_role("button", name="提交报名").click()
     await page.locator(".qx-code").wait_for(timeout=60_000)
     tally.signup_codes.append((await page.locator(".qx-code").inner_text()).strip())
 

@@ -1,13 +1,18 @@
-"""Two app processes on one PostgreSQL and one photo folder, behind the example nginx config."""
+"""Two app processes on one PostgreSQL and one photo folder, behind the example nginx config:
+reports, photos, sign-in and clean-up capacity hold across both."""
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 
 import pytest
 
+from db.engine import make_engine, session_scope
+from db.models import utcnow
+from qingxi import accounts, cleanups
 from qingxi.i18n import t
 from tests.conftest import _drop_schema, _pg_schema_url, require
-from tests.e2e.conftest import Proxy, Server, file_report, sign_in, track, wait_idle
+from tests.e2e.conftest import Proxy, Server, dismiss_first_start_notice, file_report, sign_in, track, wait_idle
 from tests.unit.photo_samples import gps_ifd, jpeg
 
 pytestmark = pytest.mark.e2e
@@ -66,3 +71,38 @@ def test_two_processes_share_reports_photos_and_sign_in(chromium, pair, proxy, t
     page.get_by_test_id("stSidebar").get_by_text("已登录").wait_for(timeout=30_000)
     page.get_by_role("heading", name=t("desk.title", "zh")).wait_for(timeout=30_000)  # staff-only
     page.close()
+
+
+def test_sign_up_capacity_holds_across_both_processes(chromium, pair):
+    """Four people press 提交报名 at once for a two-seat day, two on each process: two seats taken,
+    two on the waitlist, never three."""
+    a, b = pair
+    engine = make_engine(a.env["DATABASE_URL"])
+    with session_scope(engine) as s:
+        staff = accounts.create_user(s, "scale-staff", "梅站长", "staff", "password-1")
+    start = utcnow() + timedelta(days=3)
+    day = cleanups.create(engine, staff, cleanups.Plan(
+        title="两个名额的清理日", starts_at=start, ends_at=start + timedelta(hours=2), km_from=1.0, km_to=1.5,
+        capacity=2, meeting_km=1.0))
+    cleanups.publish(engine, staff, day)
+
+    pages = []
+    for n, srv in enumerate((a, b, a, b)):
+        page = chromium.new_page(locale="zh-CN")
+        page.goto(f"{srv.url}/cleanups?id={day}&lang=zh")
+        wait_idle(page)
+        dismiss_first_start_notice(page)
+        page.get_by_role("textbox", name="姓名").fill(f"志愿者{n}")
+        page.get_by_role("textbox", name="手机号码").fill(f"1381234567{n}")
+        pages.append(page)
+    for page in pages:  # all four sent before any answer is read
+        page.get_by_role("button", name="提交报名").click()
+    answers = []
+    for page in pages:
+        page.locator(".qx-code").wait_for(timeout=60_000)
+        answers.append("seated" if page.get_by_text("报名成功，名额已为您保留。").count() else "waitlisted")
+        page.close()
+    assert sorted(answers) == ["seated", "seated", "waitlisted", "waitlisted"]
+    event = cleanups.event(engine, staff, day)
+    assert event.seats_taken == 2
+    engine.dispose()
