@@ -39,6 +39,7 @@ def requested_id() -> int | None:
 def render() -> None:
     user = current_user()
     pid = requested_id()
+    show_flash("proposal")  # first: after a return or withdrawal the page may no longer be theirs
     try:
         d = P.detail(engine(), user, pid) if pid is not None else None
     except P.ProposalError:
@@ -47,7 +48,6 @@ def render() -> None:
         st.title(t("proposal.title"))
         st.error(t("proposal.error.not_found"))
         return
-    show_flash("proposal")
     section = dossier.river_section(engine(), d.km_from, d.km_to)
     _head(d)
     _dossier(d, section)

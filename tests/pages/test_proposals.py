@@ -411,3 +411,35 @@ def test_a_bad_attachment_is_refused_and_nothing_changes(as_demo):
     at.button(key="FormSubmitter:pa_answer-答复").click().run()
     assert at.error[0].value == "附件只能是照片（JPG、PNG、WebP、HEIC）或 PDF 文件。"
     assert _proposal("垃圾收集点").state == "handling" and _audit_count() == before
+
+
+def test_the_lead_deputy_withdraws_only_with_a_reason(as_demo):
+    as_demo("demo-deputy")
+    p = _proposal("垃圾分类")
+    at = proposal_page(p.id)
+    before = _audit_count()
+    at.button(key="FormSubmitter:pa_withdraw-撤回").click().run()
+    assert at.error[0].value == "请写明理由。"
+    assert _proposal("垃圾分类").state == "assigned" and _audit_count() == before
+    at.text_area(key="pa_withdraw_reason").input("与另一件建议合并办理。")
+    at.button(key="FormSubmitter:pa_withdraw-撤回").click().run()
+    assert at.success[0].value == "已办理。" and _proposal("垃圾分类").state == "withdrawn"
+
+
+def test_the_unit_returns_a_wrong_assignment_with_a_reason(as_demo):
+    as_demo("demo-handler")
+    p = _proposal("垃圾分类")
+    at = proposal_page(p.id)
+    assert "退回" in texts(at)   # until when it may be returned
+    at.text_area(key="pa_return_reason").input("垃圾分类应由街道环卫所主办。")
+    at.button(key="FormSubmitter:pa_return-退回").click().run()
+    assert at.success[0].value == "已办理。"
+    assert (_proposal("垃圾分类").state, _proposal("垃圾分类").lead_unit_id) == ("submitted", None)
+    assert at.error[0].value == "找不到这件建议，或您无权查看。"   # no longer the unit's to read
+
+
+def test_progress_cannot_be_typed_beyond_100(as_demo):
+    as_demo("demo-handler")
+    at = proposal_page(_proposal("垃圾收集点").id)
+    assert (at.number_input(key="pa_update_progress").min, at.number_input(key="pa_update_progress").max) == (0, 100)
+    assert at.number_input(key="pa_result_progress").max == 100
