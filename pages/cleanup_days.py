@@ -154,6 +154,8 @@ def _event(cleanup_id: int) -> None:
         _form(ev)
     elif ev.state == "closed":
         st.info(t("cleanup.error.closed"))
+    elif ev.state in ("published", "full") and not receipt:
+        st.info(t("cleanup.error.past"))
     section_map(ev, key=f"event_map{ev.id}")  # after the form: on a phone the form comes first
 
 

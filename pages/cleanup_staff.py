@@ -225,7 +225,12 @@ def day() -> None:
                   waiting=ev.waitlisted))
     _check_in(user, ev)
     _roster(user, ev)
-    _walk_in(user, ev)
+    if ev.state in ("published", "full", "closed", "done"):
+        _walk_in(user, ev)
+    if ev.state in ("published", "full", "closed") and ev.starts_at <= utcnow():
+        rest = st.checkbox(t("cupage.no_show_rest"), key="no_show_rest")
+        st.button(t("cupage.mark_done"), key="day_done", type="primary", on_click=attempt,
+                  args=("cleanup_day", t("cupage.done"), cu.mark_done, user, ev.id), kwargs={"no_show_rest": rest})
     if ev.state in ("done", "reported"):
         _results(user, ev)
         _cleaned(user, ev)

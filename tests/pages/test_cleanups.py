@@ -277,3 +277,43 @@ def test_the_roster_csv_is_for_staff_only(demo_db, sign_in_as):
     at = page("day", id=ev.id)
     [button] = at.get("download_button")
     assert "名单" in button.proto.label and "19900000041" in texts(at)
+
+
+def test_staff_cancel_a_day_only_with_a_message_and_every_sign_up_page_shows_it(demo_db, sign_in_as):
+    sign_in_as("staff")
+    ev = demo_event("世界环境日")
+    code = next(r.code for r in cu.roster(db(), staff(), ev.id) if r.status == "seated")
+    at = page("plan")
+    at.button(key=f"FormSubmitter:cancel{ev.id}-取消活动").click().run()
+    assert [e.value for e in at.error] == ["取消活动时请写一句话告诉报名的人。"]
+    assert cu.event(db(), staff(), ev.id).state == "published"
+    at.text_area(key=f"cmsg{ev.id}").input("台风预警，改期另行通知。")
+    at.button(key=f"FormSubmitter:cancel{ev.id}-取消活动").click().run()
+    assert at.success[0].value == "已办理。" and cu.event(db(), staff(), ev.id).state == "cancelled"
+    at = page("signup", code=code)
+    assert [e.value for e in at.error] == ["这次清理活动已取消：台风预警，改期另行通知。"]
+    assert not [b for b in at.button if b.key == "cancel_signup"]               # nothing left to cancel
+    at = page("list", id=ev.id)
+    assert "这次清理活动已取消：台风预警，改期另行通知。" in texts(at)
+    assert not [b for b in at.button if b.key and "signup" in b.key]            # no sign-up form any more
+
+
+def test_staff_mark_attendance_and_add_a_walk_in_on_the_day(demo_db, sign_in_as):
+    sign_in_as("staff")
+    past = next(e for e in cu.events(db(), staff()) if e.state == "reported")
+    missed = next(r for r in cu.roster(db(), staff(), past.id) if r.attendance == "no_show")
+    at = page("day", id=past.id)
+    at.segmented_control(key=f"att{missed.id}").set_value("attended").run()
+    assert not at.exception and at.success[0].value == "已办理。"
+    assert next(r for r in cu.roster(db(), staff(), past.id) if r.id == missed.id).attendance == "attended"
+    assert not [t for t in at.text_input if t.key == "wi_name"]              # results published: no walk-ins
+    ev = demo_event("世界环境日")
+    before = len(cu.roster(db(), staff(), ev.id))
+    at = page("day", id=ev.id)
+    at.text_input(key="wi_name").input("路过的钓鱼大叔")
+    at.number_input(key="wi_comp").set_value(1)
+    at.button(key="FormSubmitter:walk_in-登记").click().run()
+    assert at.success[0].value == "已办理。"
+    rows = cu.roster(db(), staff(), ev.id)
+    assert len(rows) == before + 1
+    assert [(r.name, r.seats, r.walk_in, r.attendance) for r in rows if r.walk_in] == [("路过的钓鱼大叔", 2, True, "attended")]
