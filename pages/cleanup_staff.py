@@ -38,7 +38,7 @@ def plan() -> None:
     editing = st.session_state.get("cu_edit")
     if editing is not None:
         ev = cu.event(engine(), user, editing)
-        if ev is not None:
+        if ev is not None and ev.state in ("draft", "published", "full"):
             _plan_form(user, ev)
     listing, new, where = st.tabs([t("cupage.tab_events"), t("cupage.tab_new"), t("cupage.tab_where")])
     with listing:

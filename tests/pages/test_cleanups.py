@@ -317,3 +317,18 @@ def test_staff_mark_attendance_and_add_a_walk_in_on_the_day(demo_db, sign_in_as)
     rows = cu.roster(db(), staff(), ev.id)
     assert len(rows) == before + 1
     assert [(r.name, r.seats, r.walk_in, r.attendance) for r in rows if r.walk_in] == [("路过的钓鱼大叔", 2, True, "attended")]
+
+
+def test_the_pages_speak_english_too(demo_db, sign_in_as):
+    sign_in_as("staff")
+    ev = demo_event("世界环境日")
+    for name, params in (("list", {}), ("list", {"id": ev.id}), ("numbers", {}), ("plan", {}), ("day", {"id": ev.id})):
+        at = AppTest.from_function(_page, args=(name,), default_timeout=60)
+        at.session_state["lang"] = "en"
+        for key, value in params.items():
+            at.query_params[key] = str(value)
+        at.run()
+        assert not at.exception and not at.error
+        chrome = [e.value for e in at.subheader] + [m.label for m in at.metric] + [b.label for b in at.button]
+        assert chrome and not [c for c in chrome if any("\u4e00" <= ch <= "\u9fff" for ch in c)
+                               and "演示" not in c and "清溪" not in c]
