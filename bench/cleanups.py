@@ -141,8 +141,9 @@ def _rows(url: str, backend: str) -> list[dict]:
         {"benchmark": "cleanups", "case": case, "figure": "sign-ups/s", "value": rate, "unit": "/s",
          "note": f"{WRITERS * EACH} sign-ups for {CAPACITY} seats through cleanups.sign_up"},
         {"benchmark": "cleanups", "case": case, "figure": "overbooked", "value": over if right else "DISAGREE",
-         "unit": "seats", "note": f"{seated} seated, {waiting} waitlisted, {errors} errors; must be "
-                                  f"{CAPACITY}, {WRITERS * EACH - CAPACITY}, 0"},
+         "unit": "seats", "reference": f"read-then-write check: {naive_over} overbooked",
+         "note": f"{seated} seated, {waiting} waitlisted, {errors} errors; must be "
+                 f"{CAPACITY}, {WRITERS * EACH - CAPACITY}, 0"},
         {"benchmark": "cleanups", "case": case, "figure": "read-then-write", "value": naive_over, "unit": "seats",
          "note": f"for contrast: overbooked by a SELECT-then-UPDATE check; {naive_errors} errors surfaced"},
     ]
