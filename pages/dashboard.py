@@ -12,14 +12,14 @@ from db.models import utcnow
 from qingxi import dashboard, permissions
 from qingxi.clocks import CLOCKS
 from qingxi.settings import current as settings
-from ui import current_user, session, t, text
+from ui import current_user, read_session, t, text
 
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _overview(database_url: str, role: str) -> dashboard.Overview:
     # Keyed by the database (tests use several) and the viewer's role, so a cached figure is only
     # ever served to someone with the same permissions (today every allowed role sees the same).
-    with session() as s:
+    with read_session() as s:
         return dashboard.overview(s, utcnow(), settings().timezone)
 
 
@@ -28,7 +28,7 @@ def render() -> None:
         st.error(t("dash.denied"))
         return
     st.title(t("dash.title"))
-    o = _overview(settings().database_url, permissions.role_of(current_user()))
+    o = _overview(settings().read_database_url, permissions.role_of(current_user()))
     st.caption(t("dash.cached"))
     _metrics(o)
     _open(o)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from qingxi import exports, permissions
 from qingxi.open311 import MAX_RESULTS
-from ui import current_user, engine, lang, t
+from ui import current_user, engine, lang, read_engine, t
 
 
 def render() -> None:
@@ -15,10 +15,10 @@ def render() -> None:
     st.subheader(t("export.public_title"))
     st.markdown(t("export.public_note"))
     cols = st.columns(2)
-    cols[0].download_button(t("export.public_csv"), exports.public_csv(engine(), lang()),
+    cols[0].download_button(t("export.public_csv"), exports.public_csv(read_engine(), lang()),
                             file_name="qingxi-reports-public.csv", mime="text/csv",
                             icon=":material/table:", key="export_public_csv")
-    cols[1].download_button(t("export.public_geojson"), exports.public_geojson(engine(), lang()),
+    cols[1].download_button(t("export.public_geojson"), exports.public_geojson(read_engine(), lang()),
                             file_name="qingxi-reports-public.geojson", mime="application/geo+json",
                             icon=":material/map:", key="export_public_geojson")
 

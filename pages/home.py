@@ -3,13 +3,13 @@ import streamlit as st
 
 from pages import river_map
 from qingxi import public
-from ui import session, t
+from ui import read_session, t
 
 
 def render() -> None:
     st.title(t("home.title"))
     st.markdown(t("home.intro"))
-    with session() as s:
+    with read_session() as s:
         counts = public.counts(s)
     cols = st.columns(4)
     cols[0].metric(t("home.count_open"), counts["open"])

@@ -8,7 +8,7 @@ from geo import layers
 from qingxi import public
 from qingxi.reports import CATEGORIES, Kind
 from qingxi.settings import current as settings
-from ui import labels, lang, session, t, text
+from ui import labels, lang, read_session, t, text
 
 
 def render() -> None:
@@ -19,7 +19,7 @@ def render() -> None:
 
 @st.fragment
 def _map() -> None:
-    with session() as s:
+    with read_session() as s:
         base = public.map_base(s, lang())
         chosen, default = _filters(base)
         shown = public.map_reports(s, chosen, lang(), default)

@@ -36,6 +36,7 @@ def _secrets(path: Path) -> dict:
 @dataclass(frozen=True)
 class Settings:
     database_url: str
+    read_database_url: str  # a read replica for the public map, counts, downloads and dashboard
     photo_dir: Path
     tile_url: str | None
     default_language: str
@@ -63,8 +64,10 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
 
     data = ROOT / "data"
     lang = get("QINGXI_LANGUAGE", "zh")
+    database_url = get("DATABASE_URL", f"sqlite:///{data / 'qingxi.db'}")
     return Settings(
-        database_url=get("DATABASE_URL", f"sqlite:///{data / 'qingxi.db'}"),
+        database_url=database_url,
+        read_database_url=get("QINGXI_READ_DATABASE_URL", database_url),
         photo_dir=Path(get("QINGXI_PHOTO_DIR", str(data / "photos"))),
         tile_url=get("QINGXI_TILE_URL"),
         default_language=lang if lang in LANGUAGES else "zh",

@@ -69,6 +69,20 @@ def session() -> Iterator[Session]:
         yield s
 
 
+def read_engine() -> Engine:
+    """For pages that only read what may be a second late (map, counts, downloads, dashboard): the
+    read replica when QINGXI_READ_DATABASE_URL names one. Never migrated from here: a replica
+    follows its primary."""
+    url = settings().read_database_url
+    return engine() if url == settings().database_url else engine_for(url)
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    with session_scope(read_engine()) as s:
+        yield s
+
+
 def session_token() -> str | None:
     """The browser's session cookie (HttpOnly: set by /auth/login, never by JavaScript)."""
     token = st.context.cookies.get(accounts.COOKIE)
