@@ -24,17 +24,21 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
-def main() -> int:
-    rows = []
-    for mod in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if not mod.name.startswith("_"):
-            rows += importlib.import_module(f"bench.{mod.name}").run()
+def show(rows: list[dict]) -> None:
     table = [COLUMNS] + [tuple(_fmt(r.get(c, "")) for c in COLUMNS) for r in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
     for i, r in enumerate(table):
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def main() -> int:
+    rows = []
+    for mod in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not mod.name.startswith("_"):
+            rows += importlib.import_module(f"bench.{mod.name}").run()
+    show(rows)
     return 1 if any(r["value"] == "DISAGREE" for r in rows) else 0
 
 
