@@ -1,7 +1,7 @@
 """One deputy's proposal (?id=N, so a link can be shared): its text, signers, units, answers,
-results, timeline, communication log (for those allowed), linked reports, a map of its river
-section, the printable dossier and the actions this person may take now. The domain decides
-what is shown and allowed (qingxi.proposals.detail)."""
+results, timeline, communication log (for those allowed), linked reports and clean-up days, a
+map of its river section, the printable dossier and the actions this person may take now. The
+domain decides what is shown and allowed (qingxi.proposals.detail)."""
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -9,6 +9,8 @@ from datetime import datetime, time
 import streamlit as st
 
 from geo import layers
+from pages import cleanup_days
+from qingxi import cleanups as cu
 from qingxi import dossier, proposals as P, public
 from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
@@ -56,6 +58,7 @@ def render() -> None:
     _answers(d)
     _results(d)
     _reports(d)
+    _cleanups(d)
     _map(d, section)
     _timeline(d)
     if d.contacts is not None:
@@ -174,6 +177,21 @@ def _reports(d: P.Detail) -> None:
             thumbs = [str(folder / thumb) for _, thumb in r.photos if thumb and (folder / thumb).exists()]
             if thumbs:
                 st.image(thumbs, width=140)
+
+
+def cleanup_label(c: P.LinkedCleanup) -> str:
+    """Date · title · state · kg (the kg once the results are public)."""
+    kg = f' · {t("props.kg", kg=f"{c.kg:g}")}' if c.kg is not None else ""
+    return f'{text.when(c.starts_at)[:10]} · {plain(c.title)} · {t(f"cleanup.state.{c.state}")}{kg}'
+
+
+def _cleanups(d: P.Detail) -> None:
+    st.subheader(t("props.cleanups"))
+    if not d.cleanups:
+        st.caption(t("props.no_cleanups"))
+    for c in d.cleanups:
+        st.page_link(cleanup_days.events_page(), label=cleanup_label(c), icon=":material/volunteer_activism:",
+                     query_params={"id": str(c.id)})
 
 
 def _map(d: P.Detail, section: dossier.Section | None) -> None:
@@ -313,6 +331,7 @@ def _actions(user, d: P.Detail) -> None:
                 st.rerun()
     if "link" in act:
         _link(user, d)
+        _link_cleanups(user, d)
     if "result" in act:
         _result_forms(user, d)
 
@@ -358,6 +377,37 @@ def _link(user, d: P.Detail) -> None:
                 if st.form_submit_button(t("props.unlink")):
                     _run(lambda: P.unlink_report(eng, user, pid, which, reason), "props.done")
                     st.rerun()
+
+
+def _link_cleanups(user, d: P.Detail) -> None:
+    """Link a clean-up day, or unlink one with a reason. The buttons act in callbacks, on what the
+    person saw: a day linked or unlinked meanwhile in another tab gets the refusal in words."""
+    pid, linked = d.row.id, {c.id for c in d.cleanups}
+    days = {ev.id: ev for ev in cu.events(engine(), user) if ev.id not in linked}
+    with st.expander(t("props.link_cleanup")):
+        with st.form("pa_cleanup"):
+            st.selectbox(t("props.cleanup_pick"), list(days), index=None, key="pa_cleanup_pick",
+                         format_func=lambda i: f'{text.when(days[i].starts_at)[:10]} · {days[i].title} · '
+                                               f'{t(f"cleanup.state.{days[i].state}")}')
+            st.form_submit_button(t("props.link_cleanup"), on_click=_link_cleanup, args=(user, pid))
+        for c in d.cleanups:
+            with st.form(f"pa_uncleanup_{c.id}"):
+                st.markdown(cleanup_label(c))
+                st.text_input(t("props.reason"), key=f"pa_uncleanup_reason_{c.id}")
+                st.form_submit_button(t("props.unlink"), on_click=_unlink_cleanup, args=(user, pid, c.id))
+
+
+def _link_cleanup(user, pid: int) -> None:
+    picked = st.session_state.get("pa_cleanup_pick")
+    if picked is None:
+        flash("proposal", False, t("proposal.error.cleanup_not_found"))
+    else:
+        _run(lambda: P.link_cleanup(engine(), user, pid, picked), "props.done")
+
+
+def _unlink_cleanup(user, pid: int, cid: int) -> None:
+    reason = st.session_state.get(f"pa_uncleanup_reason_{cid}", "")
+    _run(lambda: P.unlink_cleanup(engine(), user, pid, cid, reason), "props.done")
 
 
 def _report_label(r: P.LinkedReport) -> str:

@@ -1,7 +1,8 @@
 """The printable dossier of one proposal: a self-contained HTML file (inline CSS with @media print,
 an inline SVG schematic of its river section, linked report thumbnails as data: URIs from the
-metadata-free copies). Built from `proposals.detail(...)` as the reader may see it; never the
-communication log, never a reporter's name or phone (LinkedReport has neither). No Streamlit."""
+metadata-free copies, the linked clean-up days with their date and kg). Built from
+`proposals.detail(...)` as the reader may see it; never the communication log, never a reporter's
+name or phone (LinkedReport has neither). No Streamlit."""
 from __future__ import annotations
 
 import base64
@@ -184,6 +185,12 @@ def build(d: Detail, lang: str, section: Section | None = None, photo_dir: Path 
                    + (f" · km {r.river_km:.2f}" if r.river_km is not None else "") + "</p>"
                    + ('<div class="thumbs">' + "".join(f'<img alt="#{r.id}" src="{u}">' for u in thumbs) + "</div>"
                       if thumbs else ""))
+    out.append(f'<h2>{t("props.cleanups")}</h2>')
+    if not d.cleanups:
+        out.append(f"<p>{t('props.no_cleanups')}</p>")
+    for c in d.cleanups:
+        out.append(f'<p>{e(c.title)} · {_when(c.starts_at)[:10]} · {t(f"cleanup.state.{c.state}")}'
+                   + (f' · {t("props.kg", kg=f"{c.kg:g}")}' if c.kg is not None else "") + "</p>")
     out.append(f'<h2>{t("props.history")}</h2><table>')
     for h in d.history:
         out.append(f"<tr><td>{_when(h.at)}</td><td>{t(f'proposal.event.{h.action}')}</td><td>{e(h.actor)}</td>"

@@ -119,3 +119,23 @@ def test_the_section_follows_the_km_range(w):  # noqa: F811
     assert part.path[0] != whole.path[0] and len(part.path) == dossier.SECTION_POINTS
     clamped = dossier.river_section(w.engine, 5.0, 99.0)
     assert clamped.km_to == whole.km_to
+
+
+def test_the_dossier_lists_the_linked_clean_up_days_escaped(w):  # noqa: F811
+    from tests.db.test_proposal_cleanups import event
+
+    pid = new_proposal(w)
+    cid = event(w, title='<b>清溪</b> & "护河" 清理日')
+    other = event(w, title="已取消关联的清理日")
+    staff = u(w, "staff")
+    P.link_cleanup(w.engine, staff, pid, cid, now=T0)
+    P.link_cleanup(w.engine, staff, pid, other, now=T0)
+    P.unlink_cleanup(w.engine, staff, pid, other, "关联错了", now=T0)
+    d = P.detail(w.engine, staff, pid, now=T0)
+    html = dossier.build(d, "zh", None, photo_dir=w.photo_dir)
+    page = Parsed(html)
+    assert '<b>清溪</b> & "护河" 清理日' in page.words and not page.all("b")   # text, never markup
+    line = next(x for x in page.text if "护河" in x)
+    assert (T0 + timedelta(days=30)).astimezone(dossier.settings().timezone).date().isoformat() in line
+    assert "报名中" in line
+    assert "已取消关联的清理日" not in html                                    # unlinked: gone
