@@ -10,6 +10,7 @@ from geo import layers
 from qingxi import cleanups as cu
 from qingxi import dossier, intake, public
 from qingxi.cleanups import CleanupError
+from qingxi import permissions
 from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
@@ -265,6 +266,12 @@ def signup() -> None:
     facts(ev)
     if status.status != "cancelled" and not status.event_cancelled:
         _code_card(ev, status.code)
+    user = current_user()
+    if permissions.can(user, "cleanup.checkin") and status.status == "seated" and not status.checked_in_at:
+        # Staff scan the volunteer's QR with their phone's camera: it opens this page; one tap checks in.
+        st.button(t("cupage.checkin"), type="primary", icon=":material/how_to_reg:", key="scan_checkin",
+                  on_click=attempt, args=("cleanup_signup", t("cupage.checked_scan"), cu.check_in, user, ev.id,
+                                          status.code))
     if status.can_cancel:
         st.button(t("cupage.cancel"), icon=":material/event_busy:", key="cancel_signup",
                   on_click=attempt, args=("cleanup_signup", t("cupage.cancelled"), cu.cancel_signup, status.code))
