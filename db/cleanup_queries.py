@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from db.dashboard_queries import _floor
+from db.portable import floor
 from db.models import Cleanup, CleanupGroup, CleanupReport, ProposalCleanupLink, Report, Signup, Village
 
 LIVE = ("seated", "waitlisted")
@@ -202,7 +202,7 @@ def litter_sections(session: Session, states: Sequence[str], section_km: float, 
     """Per section index (floor(river_km / section_km)): score, reports, supporters and reports
     per category — one GROUP BY in the database."""
     weight = _weight(now, category_w, size_w, default_size, age_bands, supporter_w, supporter_cap)
-    idx = _floor(Report.river_km / section_km)
+    idx = floor(Report.river_km / section_km)
     rows = (select(idx.label("idx"), Report.category.label("category"), weight.label("w"),
                    Report.supporters.label("supporters"))
             .where(*_litter(list(category_w), states))).subquery()
@@ -301,7 +301,7 @@ def by_village(session: Session) -> list[tuple[str | None, int, float]]:
 
 def by_river_km(session: Session) -> list[tuple[int, float, float]]:
     """(km bucket = floor of the section's middle, kg, km covered) over finished events."""
-    bucket = _floor((Cleanup.km_from + Cleanup.km_to) / 2).label("km")
+    bucket = floor((Cleanup.km_from + Cleanup.km_to) / 2).label("km")
     query = (select(bucket, func.sum(Cleanup.kg), func.sum(Cleanup.km_covered))
              .where(Cleanup.state.in_(_FINISHED)).group_by(bucket).order_by(bucket))
     return [(int(k), float(kg or 0), float(km or 0)) for k, kg, km in session.execute(query)]
@@ -335,12 +335,6 @@ def proposal_link(session: Session, proposal_id: int, cleanup_id: int) -> Propos
     return session.scalars(select(ProposalCleanupLink).where(
         ProposalCleanupLink.proposal_id == proposal_id, ProposalCleanupLink.cleanup_id == cleanup_id,
         ProposalCleanupLink.unlinked_at.is_(None))).first()
-
-
-def add_proposal_link(session: Session, link: ProposalCleanupLink) -> ProposalCleanupLink:
-    session.add(link)
-    session.flush()
-    return link
 
 
 def proposal_cleanups(session: Session, proposal_id: int, states: Sequence[str]) -> list[Cleanup]:

@@ -816,7 +816,21 @@ def update_result(engine: Engine, user, result_id: int, progress: int, status: s
         return update.id
 
 
-# ---------------------------------------------------------------- evidence: villagers' reports
+# ---------------------------------------------------------------- evidence: reports (and clean-up days) linked
+
+def _start_link(c: _Ctx, action: str, model, column: str, target_id: int) -> int:
+    """A new active link row (the caller checked the target and that none is active) and its history."""
+    link = model(proposal_id=c.proposal.id, **{column: target_id}, linked_by_id=c.actor.id, linked_at=c.at)
+    q.add(c.session, link)
+    _act(c, action, f"#{target_id}", {}, {column: target_id, "link_id": link.id})
+    return link.id
+
+
+def _end_link(c: _Ctx, action: str, link, column: str, target_id: int, reason: str) -> None:
+    """End a link: the row stays (unlinked_by/at) and the history says so, with the reason."""
+    link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
+    _act(c, action, f"#{target_id} {reason}".strip(), {column: target_id, "link_id": link.id}, {column: None})
+
 
 def link_report(engine: Engine, user, proposal_id: int, report_id: int, now: datetime | None = None) -> int:
     """Staff, or a deputy leading or co-signing the proposal, link an existing visible report."""
@@ -826,11 +840,7 @@ def link_report(engine: Engine, user, proposal_id: int, report_id: int, now: dat
             raise ProposalError("report_not_found")
         if q.active_link(c.session, c.proposal.id, report_id) is not None:
             raise ProposalError("already_linked")
-        link = ProposalReportLink(proposal_id=c.proposal.id, report_id=report_id, linked_by_id=c.actor.id,
-                                  linked_at=c.at)
-        q.add(c.session, link)
-        _act(c, "link", f"#{report_id}", {}, {"report_id": report_id, "link_id": link.id})
-        return link.id
+        return _start_link(c, "link", ProposalReportLink, "report_id", report_id)
 
 
 def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason: str = "",
@@ -841,9 +851,7 @@ def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason
         link = q.active_link(c.session, c.proposal.id, report_id)
         if link is None:
             raise ProposalError("not_linked")
-        link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
-        _act(c, "unlink", f"#{report_id} {reason}".strip(), {"report_id": report_id, "link_id": link.id},
-             {"report_id": None})
+        _end_link(c, "unlink", link, "report_id", report_id, reason)
 
 
 # ---------------------------------------------------------------- clean-up days (issue 6)
@@ -860,10 +868,7 @@ def link_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, now: d
             raise ProposalError("cleanup_not_found")
         if cq.proposal_link(c.session, c.proposal.id, cleanup_id) is not None:
             raise ProposalError("cleanup_already_linked")
-        link = cq.add_proposal_link(c.session, ProposalCleanupLink(
-            proposal_id=c.proposal.id, cleanup_id=cleanup_id, linked_by_id=c.actor.id, linked_at=c.at))
-        _act(c, "link_cleanup", f"#{cleanup_id}", {}, {"cleanup_id": cleanup_id, "link_id": link.id})
-        return link.id
+        return _start_link(c, "link_cleanup", ProposalCleanupLink, "cleanup_id", cleanup_id)
 
 
 def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reason: str = "",
@@ -874,9 +879,7 @@ def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reas
         link = cq.proposal_link(c.session, c.proposal.id, cleanup_id)
         if link is None:
             raise ProposalError("cleanup_not_linked")
-        link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
-        _act(c, "unlink_cleanup", f"#{cleanup_id} {reason}".strip(), {"cleanup_id": cleanup_id, "link_id": link.id},
-             {"cleanup_id": None})
+        _end_link(c, "unlink_cleanup", link, "cleanup_id", cleanup_id, reason)
 
 
 @dataclass(frozen=True)
