@@ -547,7 +547,16 @@ class ResultPhoto(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ProposalReportLink(Base):
+class LinkStamps:
+    """Who linked a row to a proposal and when; unlinking stamps unlinked_* and the row stays."""
+
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unlinked_at: Mapped[datetime | None]
+
+
+class ProposalReportLink(LinkStamps, Base):
     """A villager report as evidence for a proposal. Unlinking stamps unlinked_*; the row stays."""
 
     __tablename__ = "proposal_reports"
@@ -558,13 +567,9 @@ class ProposalReportLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    unlinked_at: Mapped[datetime | None]
 
 
-class ProposalCleanupLink(Base):
+class ProposalCleanupLink(LinkStamps, Base):
     """A volunteer clean-up day linked to a proposal (issue 5 ↔ issue 6). Unlinking stamps
     unlinked_*; the row stays (as ProposalReportLink)."""
 
@@ -576,10 +581,6 @@ class ProposalCleanupLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), index=True)
-    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    unlinked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    unlinked_at: Mapped[datetime | None]
 
 
 # ---------------------------------------------------------------- Clean-ups (issue 6)
