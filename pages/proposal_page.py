@@ -269,14 +269,9 @@ def _actions(user, d: P.Detail) -> None:
     if "assign" in act:
         _assign(user, d)
     if "sign" in act:
-        st.button(t("proposal.action.sign"), key="pa_sign", type="primary",
-                  on_click=_run, args=(lambda: P.sign(eng, user, pid), "props.done"))
+        _button("sign", lambda: P.sign(eng, user, pid))
     if "return" in act:
-        with st.expander(t("proposal.action.return")), st.form("pa_return", clear_on_submit=True):
-            reason = st.text_area(t("props.reason"), key="pa_return_reason")
-            if st.form_submit_button(t("proposal.action.return")):
-                _run(lambda: P.return_assignment(eng, user, pid, reason), "props.done")
-                st.rerun()
+        _with_reason("return", lambda reason: P.return_assignment(eng, user, pid, reason))
     if "contact" in act:
         with st.expander(t("proposal.action.contact")), st.form("pa_contact", clear_on_submit=True):
             day = st.date_input(t("props.contacted_on"), key="pa_contact_day", format="YYYY-MM-DD")
@@ -321,19 +316,29 @@ def _actions(user, d: P.Detail) -> None:
                 _run(lambda: P.evaluate(eng, user, pid, verdict, reason), "props.done")
                 st.rerun()
     if "publish" in act:
-        st.button(t("proposal.action.publish"), key="pa_publish", type="primary",
-                  on_click=_run, args=(lambda: P.publish(eng, user, pid), "props.done"))
+        _button("publish", lambda: P.publish(eng, user, pid))
     if "withdraw" in act:
-        with st.expander(t("proposal.action.withdraw")), st.form("pa_withdraw", clear_on_submit=True):
-            reason = st.text_area(t("props.reason"), key="pa_withdraw_reason")
-            if st.form_submit_button(t("proposal.action.withdraw")):
-                _run(lambda: P.withdraw(eng, user, pid, reason), "props.done")
-                st.rerun()
+        _with_reason("withdraw", lambda reason: P.withdraw(eng, user, pid, reason))
     if "link" in act:
         _link(user, d)
         _link_cleanups(user, d)
     if "result" in act:
         _result_forms(user, d)
+
+
+def _button(name: str, call) -> None:
+    """An action of one click (key pa_<name>)."""
+    st.button(t(f"proposal.action.{name}"), key=f"pa_{name}", type="primary", on_click=_run,
+              args=(call, "props.done"))
+
+
+def _with_reason(name: str, call) -> None:
+    """An action that needs a written reason (form pa_<name>): call(reason)."""
+    with st.expander(t(f"proposal.action.{name}")), st.form(f"pa_{name}", clear_on_submit=True):
+        reason = st.text_area(t("props.reason"), key=f"pa_{name}_reason")
+        if st.form_submit_button(t(f"proposal.action.{name}")):
+            _run(lambda: call(reason), "props.done")
+            st.rerun()
 
 
 def _assign(user, d: P.Detail) -> None:
