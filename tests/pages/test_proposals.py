@@ -58,6 +58,15 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def send_answer(at, klass: str, reply: str, *files: tuple[str, bytes]):
+    """Fill in and send the answer form (attachments as (name, bytes), sent as JPEG)."""
+    at.radio(key="pa_answer_class").set_value(klass)
+    at.text_area(key="pa_answer_text").input(reply)
+    for name, data in files:
+        at.file_uploader(key="pa_answer_files").upload(name, data, "image/jpeg")
+    return at.button(key="FormSubmitter:pa_answer-答复").click().run()
+
+
 def _md(value: str) -> str:
     from pages.proposal_page import plain
 
@@ -269,9 +278,7 @@ def test_the_handler_signs_answers_only_after_a_contact_then_answers(as_demo):
     at.text_area(key="pa_contact_summary").input("电话与代表确认分类试点村。")
     at.button(key="FormSubmitter:pa_contact-记录沟通").click().run()
     assert at.success[0].value == "已办理。" and _proposal("垃圾分类").state == "handling"
-    at.radio(key="pa_answer_class").set_value("B")
-    at.text_area(key="pa_answer_text").input("已在两个村试点垃圾分类，明年推广。")
-    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    send_answer(at, "B", "已在两个村试点垃圾分类，明年推广。")
     assert at.success[0].value == "已办理。"
     assert _proposal("垃圾分类").state == "answered"
 
@@ -287,9 +294,7 @@ def test_answering_without_a_contact_is_refused_and_changes_nothing(as_demo):
     as_demo("demo-staff")
     at = proposal_page(p.id)
     before = _audit_count()
-    at.radio(key="pa_answer_class").set_value("A")
-    at.text_area(key="pa_answer_text").input("已覆盖下游。")
-    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    send_answer(at, "A", "已覆盖下游。")
     assert at.error[0].value == "答复前，请先记录至少一次与代表的沟通。"
     assert _proposal("非法捕捞").state == "handling" and _audit_count() == before
 
@@ -389,10 +394,7 @@ def test_an_answer_attachment_is_stored_and_offered_for_download(as_demo):
     as_demo("demo-handler")
     p = _proposal("垃圾收集点")   # in handling with a contact: the unit may answer
     at = proposal_page(p.id)
-    at.radio(key="pa_answer_class").set_value("C")
-    at.text_area(key="pa_answer_text").input("收集点分两批设置。")
-    at.file_uploader(key="pa_answer_files").upload("site.jpg", jpeg((640, 480)), "image/jpeg")
-    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    send_answer(at, "C", "收集点分两批设置。", ("site.jpg", jpeg((640, 480))))
     assert at.success[0].value == "已办理。"
     [answer] = P.detail(_db(), _staff(), p.id).answers
     assert [f.kind for f in answer.attachments] == ["image"]
@@ -405,10 +407,7 @@ def test_a_bad_attachment_is_refused_and_nothing_changes(as_demo):
     p = _proposal("垃圾收集点")
     at = proposal_page(p.id)
     before = _audit_count()
-    at.radio(key="pa_answer_class").set_value("C")
-    at.text_area(key="pa_answer_text").input("见附件。")
-    at.file_uploader(key="pa_answer_files").upload("notes.jpg", b"not an image at all", "image/jpeg")
-    at.button(key="FormSubmitter:pa_answer-答复").click().run()
+    send_answer(at, "C", "见附件。", ("notes.jpg", b"not an image at all"))
     assert at.error[0].value == "附件只能是照片（JPG、PNG、WebP、HEIC）或 PDF 文件。"
     assert _proposal("垃圾收集点").state == "handling" and _audit_count() == before
 
