@@ -109,6 +109,16 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None) -> int:
             P.update_result(e, actor, rid, progress, note=note, happened_on=day, now=_at(day),
                             photos=[_picture(title, progress)] if progress == 100 else [], photo_dir=photo_dir)
 
+    def handled(pid: int, lead: str, co: list[str], assigned: date, signed: date,
+                contact: tuple[date, str, str, int], reply: tuple[date, str, str]) -> None:
+        """Assigned and signed by staff, one contact (day, method, summary, hour), answered (day, class, text)."""
+        P.assign(e, staff, pid, units[lead], [units[c] for c in co], now=_at(assigned))
+        P.sign(e, staff, pid, now=_at(signed))
+        day, method, summary, hour = contact
+        P.log_contact(e, staff, pid, day, method, summary, now=_at(day, hour))
+        day, klass, text = reply
+        P.answer(e, staff, pid, klass, text, now=_at(day))
+
     def link(pid: int, picks: list[int]) -> None:
         for i in picks:
             if i < len(evidence):
@@ -119,13 +129,11 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None) -> int:
              "清溪是沙柳的母亲河。两岸堤岸破损、垃圾堆放、亲水设施缺乏，建议县政府统筹水利、街道等部门，"
              "深化清溪两岸综合整治：修复堤岸，建设绿道，设置下河踏步和亲水平台，并对沿溪绿道进行景观绿化。",
              "bank_improvement", "周衍超", ["张学法", deputy.id], (0.0, 4.5), date(2017, 1, 10))
-    P.assign(e, staff, p1, units["water"], [units["subdistrict"]], now=_at(date(2017, 2, 20)))
-    P.sign(e, staff, p1, now=_at(date(2017, 2, 22)))
-    P.log_contact(e, staff, p1, date(2017, 3, 10), "meeting",
-                  "水利局负责人到沙柳街道代表联络站，与代表和沿溪村民面对面听取清溪改造提升意见。",
-                  now=_at(date(2017, 3, 10), 16))
-    P.answer(e, staff, p1, "B", "清溪沙柳段综合整治已列入全县“美丽河湖”建设计划，分年度实施堤岸修复、绿道和亲水设施建设。",
-             now=_at(date(2017, 5, 8)))
+    handled(p1, "water", ["subdistrict"], date(2017, 2, 20), date(2017, 2, 22),
+            (date(2017, 3, 10), "meeting",
+             "水利局负责人到沙柳街道代表联络站，与代表和沿溪村民面对面听取清溪改造提升意见。", 16),
+            (date(2017, 5, 8), "B",
+             "清溪沙柳段综合整治已列入全县“美丽河湖”建设计划，分年度实施堤岸修复、绿道和亲水设施建设。"))
     P.evaluate(e, staff, p1, "satisfied", "代表书面反馈：满意。", now=_at(date(2017, 5, 20)))
     P.publish(e, staff, p1, now=_at(date(2017, 6, 1)))
     result(p1, "greenway", "清溪沙柳段新建绿道", 1.8, 3,
@@ -141,12 +149,9 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None) -> int:
     p2 = new(2, "关于要求启动清溪休闲旅游区建设的建议",
              "清溪沿岸风景秀美，建议启动清溪休闲旅游区建设，建设休闲平台、亲水平台和下河平台，带动沿溪村庄发展。",
              "tourism_leisure", "张学法", ["周衍超"], (2.0, 6.0), date(2018, 1, 16))
-    P.assign(e, staff, p2, units["tourism"], [units["water"], units["subdistrict"]], now=_at(date(2018, 2, 26)))
-    P.sign(e, staff, p2, now=_at(date(2018, 2, 28)))
-    P.log_contact(e, staff, p2, date(2018, 4, 2), "visit", "文旅局、水利局陪同代表沿溪踏勘选址。",
-                  now=_at(date(2018, 4, 2), 15))
-    P.answer(e, staff, p2, "B", "休闲平台、亲水平台和下河平台结合“美丽河湖”项目分步建设，旅游区规划正在编制。",
-             now=_at(date(2018, 5, 15)))
+    handled(p2, "tourism", ["water", "subdistrict"], date(2018, 2, 26), date(2018, 2, 28),
+            (date(2018, 4, 2), "visit", "文旅局、水利局陪同代表沿溪踏勘选址。", 15),
+            (date(2018, 5, 15), "B", "休闲平台、亲水平台和下河平台结合“美丽河湖”项目分步建设，旅游区规划正在编制。"))
     P.evaluate(e, staff, p2, "basically", "代表书面反馈：基本满意，希望加快旅游区规划。", now=_at(date(2018, 5, 30)))
     P.publish(e, staff, p2, now=_at(date(2018, 6, 8)))
     result(p2, "waterside_platform", "沙柳村亲水平台", 3.1, 1,
@@ -161,10 +166,9 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None) -> int:
     p3 = new(3, f"{DEMO}关于加强清溪沿岸污水截污纳管的建议",
              "部分沿溪村庄生活污水直排清溪，建议加快截污纳管，消除排污口。", "sewage", deputy, ["周衍超"],
              (3.0, 7.0), date(2019, 1, 15))
-    P.assign(e, staff, p3, units["environment"], [units["subdistrict"]], now=_at(date(2019, 2, 25)))
-    P.sign(e, staff, p3, now=_at(date(2019, 2, 27)))
-    P.log_contact(e, staff, p3, date(2019, 3, 20), "phone", "电话沟通排污口位置清单。", now=_at(date(2019, 3, 20)))
-    P.answer(e, staff, p3, "C", "截污纳管工程列入 2020—2022 年计划，分村实施。", now=_at(date(2019, 5, 20)))
+    handled(p3, "environment", ["subdistrict"], date(2019, 2, 25), date(2019, 2, 27),
+            (date(2019, 3, 20), "phone", "电话沟通排污口位置清单。", 10),
+            (date(2019, 5, 20), "C", "截污纳管工程列入 2020—2022 年计划，分村实施。"))
     P.evaluate(e, deputy, p3, "satisfied", now=_at(date(2019, 6, 1)))
     P.publish(e, staff, p3, now=_at(date(2019, 6, 10)))
     result(p3, "other", "沿溪村截污纳管", 5.0, 1,
@@ -173,11 +177,9 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None) -> int:
     # 4. Demo: flood safety, class D, evaluated, not yet published (4th meeting, 2020).
     p4 = new(4, f"{DEMO}关于清溪沙柳段防洪堤加高的建议",
              "建议将清溪沙柳段防洪堤整体加高一米。", "flood_safety", "周衍超", [], (0.0, 8.0), date(2020, 5, 12))
-    P.assign(e, staff, p4, units["water"], now=_at(date(2020, 6, 1)))
-    P.sign(e, staff, p4, now=_at(date(2020, 6, 3)))
-    P.log_contact(e, staff, p4, date(2020, 7, 1), "letter", "书面说明防洪标准评估结论。", now=_at(date(2020, 7, 1)))
-    P.answer(e, staff, p4, "D", "经评估现有堤防已达到二十年一遇防洪标准，整体加高投入大，暂留作参考。",
-             now=_at(date(2020, 8, 20)))
+    handled(p4, "water", [], date(2020, 6, 1), date(2020, 6, 3),
+            (date(2020, 7, 1), "letter", "书面说明防洪标准评估结论。", 10),
+            (date(2020, 8, 20), "D", "经评估现有堤防已达到二十年一遇防洪标准，整体加高投入大，暂留作参考。"))
     P.evaluate(e, staff, p4, "basically", "代表书面反馈：基本满意。", now=_at(date(2020, 9, 1)))
 
     # 5. Demo: litter collection points; in handling and overdue, an extension request pending.
