@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, false, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, false, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Report, UTCDateTime, Village
-from db.sqltime import median_by, rare, seconds_between
+from db.portable import floor, median_by, rare, seconds_between
 from db.triage_queries import DONE, next_due, reports_in_order, target_seconds
 
 def _shown(query: Select) -> Select:
@@ -18,15 +18,9 @@ def _shown(query: Select) -> Select:
 
 
 def _open(states: Sequence[str]) -> ColumnElement[bool]:
-    """In one of the (open) states: few reports, read from ix_reports_work (db.sqltime.rare)."""
+    """In one of the (open) states: few reports, read from ix_reports_work (db.portable.rare)."""
     return rare(Report.state.in_(states))
 
-
-def _floor(x: ColumnElement[float]) -> ColumnElement[int]:
-    """floor() on both backends (SQLite may lack it; CAST truncates there but rounds on PostgreSQL):
-    n is within 1 of x, so stepping down once when x < n gives the floor."""
-    n = cast(x, Integer)
-    return n - case((x < n, 1), else_=0)
 
 
 def count_by_state(session: Session, states: Sequence[str]) -> dict[str, int]:
@@ -74,7 +68,7 @@ def clock_week_stats(session: Session, clock: str, bounds: Sequence[datetime], t
                      open_states: Sequence[str], now: datetime) -> dict[int, WeekStats]:
     """Week index i (created in [bounds[i], bounds[i + 1])) → the clock's figures, all from SQL:
     two GROUP BYs over the reports created in the period (ix_reports_created_clocks), the
-    median by row_number (db.sqltime.median_by)."""
+    median by row_number (db.portable.median_by)."""
     created, done = Report.created_at, DONE[clock]
     week = case(*[(created < b, i) for i, b in enumerate(bounds[1:-1])], else_=len(bounds) - 2)
     target = target_seconds(targets, clock)
@@ -113,7 +107,7 @@ def overdue_reports(session: Session, targets: Mapping, open_states: Sequence[st
 
 def count_by_half_km(session: Session, states: Sequence[str]) -> dict[int, int]:
     """Bucket b = floor(river_km * 2) (b / 2 km to b / 2 + 0.5 km) → count."""
-    buckets = _shown(select(_floor(Report.river_km * 2).label("b"))
+    buckets = _shown(select(floor(Report.river_km * 2).label("b"))
                      .where(_open(states), Report.river_km.is_not(None))).subquery()
     query = select(buckets.c.b, func.count()).group_by(buckets.c.b).order_by(buckets.c.b)
     return {int(b): n for b, n in session.execute(query)}

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Photo, Report, Village
+from db.portable import floor
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,11 @@ def points(session: Session, f: Filter) -> list[dict]:
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def _floor(x: ColumnElement[float]) -> ColumnElement[int]:
-    """floor() on both backends: SQLite may be built without it, and CAST to INTEGER truncates on
-    SQLite but rounds on PostgreSQL. Either way n is within 1 of x, so stepping down once when
-    x < n gives the floor, negatives included."""
-    n = cast(x, Integer)
-    return n - case((x < n, 1), else_=0)
-
 
 def grid(session: Session, f: Filter, cell_lon: float, cell_lat: float) -> list[dict]:
     """Report counts per cell (col = floor(lon / cell_lon), row = floor(lat / cell_lat)) and state."""
-    cells = _visible(select(_floor(Report.lon / cell_lon).label("col"),
-                            _floor(Report.lat / cell_lat).label("row"), Report.state), f).subquery()
+    cells = _visible(select(floor(Report.lon / cell_lon).label("col"),
+                            floor(Report.lat / cell_lat).label("row"), Report.state), f).subquery()
     # Grouping over a subquery: PostgreSQL would not match the select's and the GROUP BY's
     # expressions, each carrying its own bound cell size.
     query = (select(cells.c.col, cells.c.row, cells.c.state, func.count().label("n"))

@@ -1,5 +1,6 @@
-"""Time arithmetic spelled for both backends, in one place: the dashboard's durations and the
-desk's due times are computed by the database, never by loading rows.
+"""SQL that means the same on SQLite and PostgreSQL, in one place: time arithmetic (the
+dashboard's durations and the desk's due times are computed by the database, never by loading
+rows), floor(), least(), medians and the planner hint for rare conditions.
 
 `epoch(x)` is a timestamp as seconds since 1970 (a float); `seconds_between(a, b)` is b - a in
 seconds. PostgreSQL has `extract(epoch from …)`; SQLite stores our timestamps as ISO text and
@@ -9,7 +10,7 @@ percentile_cont).
 """
 from __future__ import annotations
 
-from sqlalchemy import Float, func, or_, select
+from sqlalchemy import Float, Integer, case, cast, func, or_, select
 from sqlalchemy.types import NullType
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -52,6 +53,14 @@ def _between_sqlite(element, compiler, **kw):
     a, b = list(element.clauses)
     return (f"round((julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}))"
             f" * 86400.0, 3)")
+
+
+def floor(x: ColumnElement[float]) -> ColumnElement[int]:
+    """floor() on both backends: SQLite may be built without it, and CAST to INTEGER truncates on
+    SQLite but rounds on PostgreSQL. Either way n is within 1 of x, so stepping down once when
+    x < n gives the floor, negatives included."""
+    n = cast(x, Integer)
+    return n - case((x < n, 1), else_=0)
 
 
 def least(*values: ColumnElement, big: float = 1e15) -> ColumnElement:

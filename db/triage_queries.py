@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import (
     AuditEntry, ClockTarget, Observation, Photo, Report, ResponseTemplate, RoutingRule, Unit, User, Village,
 )
-from db.sqltime import epoch, least, rare
+from db.portable import epoch, least, rare
 
 # The milestone column(s) that stop each response clock (qingxi.clocks.MILESTONES, as columns).
 DONE: dict[str, ColumnElement] = {

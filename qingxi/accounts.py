@@ -19,6 +19,7 @@ from db import accounts_repo as repo
 from db.engine import session_scope
 from db.models import User, utcnow
 from qingxi import audit, permissions
+from qingxi.refusals import Refusal
 
 ROLES = ("deputy", "staff", "handler", "admin")
 COOKIE = "qx_session"  # holds the session token; set by web.auth, read by ui.current_user
@@ -31,12 +32,8 @@ USERNAME = re.compile(r"[a-z0-9_.+@-]{3,50}")  # '@': single sign-on accounts ar
 _hasher = PasswordHasher()  # argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile)
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """Bad input or a refused change; `key` names the message (auth.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 class SignInError(AccountError):

@@ -17,17 +17,14 @@ from db import backup as snapshot
 from db.engine import make_engine
 from db.models import utcnow
 from qingxi.photos import TEMP_PREFIX
+from qingxi.refusals import Refusal
 
 MANIFEST = "manifest.json"
 PHOTOS = "photos"
 
 
-class BackupError(RuntimeError):
+class BackupError(Refusal):
     """A backup or restore that cannot go ahead; `key` names the message (backup.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)

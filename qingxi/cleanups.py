@@ -130,7 +130,8 @@ from db.models import Cleanup, CleanupGroup, CleanupItem, CleanupPhoto, Signup, 
 from db.triage_queries import fresh_user
 from qingxi import audit, codes, geography, permissions, photos, qr
 from qingxi.i18n import t
-from qingxi.intake import _PHONE, MAX_NAME, normalise_phone
+from qingxi.intake import MAX_NAME, normalise_phone, phone_ok
+from qingxi.refusals import Refusal
 from qingxi.reports import OPEN_STATES, State, move
 from qingxi.settings import current as settings
 
@@ -169,12 +170,8 @@ SUPPORTER_WEIGHT, SUPPORTER_CAP = 0.5, 10
 _LIMITS = {"participants": 10_000, "hours": 100_000, "bags": 100_000, "kg": 1_000_000}
 
 
-class CleanupError(ValueError):
+class CleanupError(Refusal):
     """A refusal the person can act on; `key` names the message (cleanup.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 # ---------------------------------------------------------------- shapes handed to pages
@@ -429,7 +426,7 @@ def _phone(phone: str | None, *, required: bool) -> str | None:
         if required:
             raise CleanupError("phone_needed")
         return None
-    if not _PHONE.match(number):
+    if not phone_ok(number):
         raise CleanupError("bad_phone")
     return number
 

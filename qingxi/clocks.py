@@ -20,6 +20,7 @@ from db import triage_queries as q
 from db.engine import session_scope
 from db.models import ClockTarget, Report
 from qingxi import audit, permissions
+from qingxi.refusals import Refusal
 from qingxi.reports import Kind, kind_of
 
 CLOCKS = ("sign", "dispatch", "callback", "onsite", "resolve")
@@ -43,12 +44,8 @@ MAX_SECONDS = 366 * 86_400
 Targets = Mapping[str, Mapping[str, int]]  # priority → clock → seconds
 
 
-class ClockError(ValueError):
+class ClockError(Refusal):
     """A target the admin can correct; `key` names the message."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 this week and month, how the response clocks are kept, what is overdue, and what reporters think.
 
 Every figure comes from the database (db.dashboard_queries: GROUP BY / COUNT, durations with
-db.sqltime, medians by row_number on both backends); no rows are loaded to be counted here. The
+db.portable, medians by row_number on both backends); no rows are loaded to be counted here. The
 overdue list is a count plus the longest overdue page. Hidden reports are left out everywhere. Weeks (ISO, Monday first) and months are in
 the local time zone given by the caller (settings().timezone on the page).
 """

@@ -17,6 +17,7 @@ from db import repo
 from db.engine import session_scope
 from db.models import Observation, Photo, Report, StatusChange
 from qingxi import clocks, codes, geography, photos
+from qingxi.refusals import Refusal
 from qingxi.reports import CATEGORIES, OPEN_STATES, SIZED_CATEGORIES, SIZES, State
 from qingxi.settings import current as settings
 
@@ -28,12 +29,8 @@ MAX_NAME, MAX_TEXT = 30, 500
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 
 
-class IntakeError(ValueError):
+class IntakeError(Refusal):
     """A problem the person can fix; `key` names the message (intake.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)
@@ -133,6 +130,11 @@ def normalise_phone(text: str) -> str:
     return re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
 
 
+def phone_ok(text: str) -> bool:
+    """A mainland mobile or a landline with its area code, however it was typed."""
+    return bool(_PHONE.match(normalise_phone(text)))
+
+
 def check(sub: Submission) -> None:
     """Everything that can be refused before any photo is decoded or stored."""
     if not sub.photos:
@@ -154,7 +156,7 @@ def check(sub: Submission) -> None:
     if sub.visibility != "anonymous":
         if len(sub.name.strip()) > MAX_NAME:
             raise IntakeError("name_too_long", most=MAX_NAME)
-        if sub.phone.strip() and not _PHONE.match(normalise_phone(sub.phone)):
+        if sub.phone.strip() and not phone_ok(sub.phone):
             raise IntakeError("bad_phone")
         if sub.visibility == "public" and not sub.name.strip():
             raise IntakeError("public_needs_name")

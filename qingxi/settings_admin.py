@@ -17,6 +17,7 @@ from db import admin_queries as aq
 from db import triage_queries as q
 from db.engine import session_scope
 from qingxi import audit, permissions
+from qingxi.refusals import Refusal
 from qingxi.reports import CATEGORIES, State
 
 MAX_TITLE = 100
@@ -25,12 +26,8 @@ MAX_TEXT = 2000
 TEMPLATE_STATES = tuple(s.value for s in State)
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal):
     """A refusal the admin can correct; `key` names the message (settings.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from db.models import Report, StatusChange, User, utcnow
 from db.triage_queries import QueueFilter
 from qingxi import audit, clocks, permissions
 from qingxi.intake import MAX_TEXT, new_photo
+from qingxi.refusals import Refusal
 from qingxi.reports import OPEN_STATES, Kind, State, TransitionError, kind_of, move
 
 __all__ = [
@@ -57,12 +58,8 @@ PRIORITIES = clocks.PRIORITIES
 VERIFIED_NOTE = "verified"
 
 
-class DeskError(ValueError):
+class DeskError(Refusal):
     """A refusal the person can act on; `key` names the message (desk.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 # ---------------------------------------------------------------- helpers
