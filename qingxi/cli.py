@@ -96,7 +96,8 @@ def generate_load(count: int, seed: int) -> int:
         geography.install_reference(session)
     started = time.monotonic()
     made = generate.reports(engine, cfg.photo_dir, count, seed)
-    print(f"generated {made.reports:,} reports, {made.status_changes:,} status changes, {made.photos:,} photo rows "
+    print(f"generated {made.reports:,} reports, {made.status_changes:,} status changes, {made.photos:,} photo rows, "
+          f"{made.proposals:,} proposals, {made.cleanups:,} clean-up days, {made.signups:,} sign-ups "
           f"in {time.monotonic() - started:.0f} s")
     return 0
 
