@@ -67,6 +67,12 @@ def send_answer(at, klass: str, reply: str, *files: tuple[str, bytes]):
     return at.button(key="FormSubmitter:pa_answer-答复").click().run()
 
 
+def refused(at, message: str, title: str, state: str, audit_before: int) -> None:
+    """The refusal in words; the proposal still in `state`, no audit entry written."""
+    assert at.error[0].value == message
+    assert _proposal(title).state == state and _audit_count() == audit_before
+
+
 def _md(value: str) -> str:
     from pages.proposal_page import plain
 
@@ -224,8 +230,7 @@ def test_the_deputy_evaluates_unsatisfied_without_reasons_then_with_reasons(as_d
     before = _audit_count()
     at.radio(key="pa_evaluate_choice").set_value("unsatisfied")
     at.button(key="FormSubmitter:pa_evaluate-评价").click().run()
-    assert at.error[0].value == "请写明理由。"
-    assert _proposal("非法捕捞").state == "answered" and _audit_count() == before
+    refused(at, "请写明理由。", "非法捕捞", "answered", before)
     at.radio(key="pa_evaluate_choice").set_value("unsatisfied")
     at.text_area(key="pa_evaluate_reason").input("夜间巡查没有覆盖下游。")
     at.button(key="FormSubmitter:pa_evaluate-评价").click().run()
@@ -295,8 +300,7 @@ def test_answering_without_a_contact_is_refused_and_changes_nothing(as_demo):
     at = proposal_page(p.id)
     before = _audit_count()
     send_answer(at, "A", "已覆盖下游。")
-    assert at.error[0].value == "答复前，请先记录至少一次与代表的沟通。"
-    assert _proposal("非法捕捞").state == "handling" and _audit_count() == before
+    refused(at, "答复前，请先记录至少一次与代表的沟通。", "非法捕捞", "handling", before)
 
 
 def test_linking_a_missing_report_is_refused_then_a_real_one_is_linked(as_demo):
@@ -408,8 +412,7 @@ def test_a_bad_attachment_is_refused_and_nothing_changes(as_demo):
     at = proposal_page(p.id)
     before = _audit_count()
     send_answer(at, "C", "见附件。", ("notes.jpg", b"not an image at all"))
-    assert at.error[0].value == "附件只能是照片（JPG、PNG、WebP、HEIC）或 PDF 文件。"
-    assert _proposal("垃圾收集点").state == "handling" and _audit_count() == before
+    refused(at, "附件只能是照片（JPG、PNG、WebP、HEIC）或 PDF 文件。", "垃圾收集点", "handling", before)
 
 
 def test_the_lead_deputy_withdraws_only_with_a_reason(as_demo):
@@ -418,8 +421,7 @@ def test_the_lead_deputy_withdraws_only_with_a_reason(as_demo):
     at = proposal_page(p.id)
     before = _audit_count()
     at.button(key="FormSubmitter:pa_withdraw-撤回").click().run()
-    assert at.error[0].value == "请写明理由。"
-    assert _proposal("垃圾分类").state == "assigned" and _audit_count() == before
+    refused(at, "请写明理由。", "垃圾分类", "assigned", before)
     at.text_area(key="pa_withdraw_reason").input("与另一件建议合并办理。")
     at.button(key="FormSubmitter:pa_withdraw-撤回").click().run()
     assert at.success[0].value == "已办理。" and _proposal("垃圾分类").state == "withdrawn"
