@@ -73,6 +73,8 @@ Services (ids returned where a row is made):
                 photos=(), weight=None, now=None, photo_dir=None) -> int  # the milestone's id
   link_report(engine, user, proposal_id, report_id, now=None) -> int
   unlink_report(engine, user, proposal_id, report_id, reason="", now=None)
+  link_cleanup(engine, user, proposal_id, cleanup_id, now=None) -> int   # a volunteer clean-up day
+  unlink_cleanup(engine, user, proposal_id, cleanup_id, reason="", now=None)
 
 Reads:
   sessions(engine) -> list[SessionInfo]
@@ -82,6 +84,7 @@ Reads:
       rows: the proposals they lead or co-sign; alerts: [Alert(kind, proposal_id, number, title, days)]
       kinds: "overdue", "awaiting_evaluation" (answered, this deputy leads it)
   detail(engine, user, proposal_id, now=None) -> Detail   # everything a page and a dossier need
+      Detail.cleanups: [LinkedCleanup(id, title, starts_at, state, kg)]  # linked clean-up days
   timeline(engine, user, proposal_id, now=None) -> list[TimelineItem]  # history, answers, contacts, milestones
   proposals_for_report(engine, report_id, user=None) -> list[Row]  # published, or all for staff
   linkable_reports(engine, user, proposal_id, limit=50) -> list[LinkedReport]  # the link picker
@@ -93,8 +96,8 @@ bad_topic, bad_session, bad_deputy, bad_village, bad_km, number_taken, bad_unit,
 return_too_late, bad_method, bad_date, contact_needed, bad_class, not_answered, bad_evaluation,
 already_answered, not_tracking, bad_months, extension_twice, no_extension_pending, bad_kind,
 bad_status, bad_progress, bad_weight, bad_place, report_not_found, already_linked, not_linked,
-attachment_too_large, too_many_files. Photos and images refused by qingxi.photos raise
-photos.PhotoError (locale "photo.error.<key>").
+cleanup_not_found, cleanup_already_linked, cleanup_not_linked, attachment_too_large, too_many_files.
+Photos and images refused by qingxi.photos raise photos.PhotoError (locale "photo.error.<key>").
 """
 from __future__ import annotations
 
