@@ -26,7 +26,7 @@ from db import cleanup_queries as q
 from db.engine import session_scope
 from db.models import utcnow
 from qingxi import cleanups as cu
-from qingxi import demo
+from qingxi import demo, proposals
 from qingxi.reports import OPEN_STATES
 from qingxi.settings import current as settings
 
@@ -127,4 +127,7 @@ def load(engine: Engine, photo_dir: Path, now: datetime | None = None, seed: int
     top = cu.sections(engine, staff, now=now, limit=1)
     if top:
         ids.append(cu.draft_from_section(engine, staff, top[0].index, now=now, is_demo=True))
+    published = [r.id for r in proposals.register(engine, staff, now=now) if r.state == "published"]
+    if published:  # the chain the portal is for: a proposal, and the clean-up day that served it
+        proposals.link_cleanup(engine, staff, published[0], ids[1], now=now)
     return len(ids)

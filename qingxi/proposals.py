@@ -128,6 +128,7 @@ from db.models import CLEANUP_STATES, ProposalCleanupLink
 from db.proposal_queries import RegisterFilter
 from qingxi import audit, geography, permissions, photos
 from qingxi.permissions import Denied
+from qingxi.refusals import Refusal
 from qingxi.settings import current as settings
 
 __all__ = [
@@ -158,12 +159,8 @@ LINK_MARGIN_KM = 0.3
 PDF_MAGIC = b"%PDF-"
 
 
-class ProposalError(ValueError):
+class ProposalError(Refusal):
     """A refusal the person can act on; `key` names the message (proposal.error.<key>)."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 # ---------------------------------------------------------------- pure rules
