@@ -38,53 +38,52 @@ if user is not None:
 
 
 def pages_for(user: User | None) -> dict[str, list]:
-    # url_paths differ from module names: a page file must never be reachable by its own name.
+    """The menu: the portal for everyone, then the work this account may do, then the account.
+    url_paths differ from module names: a page file must never be reachable by its own name."""
     portal = [
         st.Page(home.render, title=t("nav.home"), icon=":material/home:", url_path="welcome", default=True),
         st.Page(reporting.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=signs.REPORT_PATH),
         st.Page(status.render, title=t("nav.track"), icon=":material/search:", url_path=status.URL),
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path="map"),
+        st.Page(cleanup_days.render, title=t("cupage.nav"), icon=":material/volunteer_activism:",
+                url_path=cleanup_days.EVENTS_PATH),
+        st.Page(deputies.register, icon=":material/gavel:", url_path="proposals",
+                title=t("props.nav_register" if permissions.can(user, "proposal.view_all") else "props.nav_public")),
+        st.Page(cleanup_days.numbers, title=t("cupage.nav_numbers"), icon=":material/bar_chart:",
+                url_path=cleanup_days.NUMBERS_PATH),
         st.Page(exports.render, title=t("export.nav"), icon=":material/download:", url_path="downloads"),
+        # Reached by links and QR codes, not from the menu: one proposal (?id=), one sign-up (?code=).
+        st.Page(proposal_page.render, title=t("proposal.title"), icon=":material/description:",
+                url_path=proposal_page.URL, visibility="hidden"),
+        st.Page(cleanup_days.signup, title=t("cupage.signup_title"), icon=":material/confirmation_number:",
+                url_path=cleanup_days.SIGNUP_PATH, visibility="hidden"),
     ]
-    # Deputies' proposals: the list for everyone (the whole register for staff), a proposal by ?id=
-    # (reached through links, hidden from the menu), a deputy's home.
-    staff_register = permissions.can(user, "proposal.view_all")
-    portal.insert(4, st.Page(deputies.register, title=t("props.nav_register" if staff_register else "props.nav_public"),
-                             icon=":material/gavel:", url_path="proposals"))
-    portal.append(st.Page(proposal_page.render, title=t("proposal.title"), icon=":material/description:",
-                          url_path=proposal_page.URL, visibility="hidden"))
-    if permissions.role_of(user) == "deputy":
-        portal.insert(1, st.Page(deputies.home, title=t("props.nav_home"), icon=":material/assignment_ind:",
-                                 url_path="my-proposals"))
-    # Volunteer clean-up days: the list (one day by ?id=) and the numbers for everyone; a sign-up's own
-    # page (?code=, reached by its link or QR) hidden from the menu; planning and the day for staff.
-    portal.insert(4, st.Page(cleanup_days.render, title=t("cupage.nav"), icon=":material/volunteer_activism:",
-                             url_path=cleanup_days.EVENTS_PATH))
-    portal.append(st.Page(cleanup_days.numbers, title=t("cupage.nav_numbers"), icon=":material/bar_chart:",
-                          url_path=cleanup_days.NUMBERS_PATH))
-    portal.append(st.Page(cleanup_days.signup, title=t("cupage.signup_title"), icon=":material/confirmation_number:",
-                          url_path=cleanup_days.SIGNUP_PATH, visibility="hidden"))
-    if permissions.can(user, "cleanup.plan"):
-        portal.append(st.Page(cleanup_staff.plan, title=t("cupage.nav_plan"), icon=":material/event_note:",
-                              url_path=cleanup_staff.PLAN_PATH))
-    if permissions.can(user, "cleanup.checkin"):
-        portal.append(st.Page(cleanup_staff.day, title=t("cupage.nav_day"), icon=":material/fact_check:",
-                              url_path=cleanup_staff.DAY_PATH))
-    if permissions.can(user, "signs.print"):
-        portal.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))
     if user is None:
         return {"": portal + [st.Page(sign_in.render, title=t("auth.nav_signin"), icon=":material/login:",
                                       url_path=sign_in.URL)]}
-    if permissions.can(user, "desk.view"):
-        portal.insert(1, st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path="triage"))
+    work = []
+    if permissions.role_of(user) == "deputy":
+        work.append(st.Page(deputies.home, title=t("props.nav_home"), icon=":material/assignment_ind:",
+                            url_path="my-proposals"))
     if permissions.can(user, "dashboard.view"):
-        portal.insert(1, st.Page(dashboard.render, title=t("dash.nav"), icon=":material/monitoring:", url_path="overview"))
+        work.append(st.Page(dashboard.render, title=t("dash.nav"), icon=":material/monitoring:", url_path="overview"))
+    if permissions.can(user, "desk.view"):
+        work.append(st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path="triage"))
+    if permissions.can(user, "cleanup.plan"):
+        work.append(st.Page(cleanup_staff.plan, title=t("cupage.nav_plan"), icon=":material/event_note:",
+                            url_path=cleanup_staff.PLAN_PATH))
+    if permissions.can(user, "cleanup.checkin"):
+        work.append(st.Page(cleanup_staff.day, title=t("cupage.nav_day"), icon=":material/fact_check:",
+                            url_path=cleanup_staff.DAY_PATH))
+    if permissions.can(user, "signs.print"):
+        work.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:", url_path="signs"))
     account = [st.Page(sign_in.account, title=t("auth.nav_account"), icon=":material/person:", url_path="account")]
     if permissions.can(user, "users.manage"):
         account.append(st.Page(admin_users.render, title=t("admin.nav"), icon=":material/group:", url_path="admin"))
     if permissions.can(user, "routing.edit"):
         account.append(st.Page(admin_settings.render, title=t("settings.nav"), icon=":material/tune:", url_path="settings"))
-    return {"": portal, t("auth.section"): account}
+    return {"": portal, **({t("nav.work"): work} if work else {}), t("auth.section"): account}
 
 
-st.navigation(pages_for(user)).run()
+# Expanded: staff have more pages than Streamlit shows before folding the rest under "View more".
+st.navigation(pages_for(user), expanded=True).run()
