@@ -196,8 +196,9 @@ def main() -> int:
         _drop_schema(schema)
     print(f"load: {args.users} simulated users per phase, {args.seconds:.0f} s each, PostgreSQL, Debian Chromium")
     print(f"{'setup':<22}{'scenario':<10}{'done':>6}{'errors':>8}{'p50 s':>8}{'p95 s':>8}")
+    seconds = lambda v: "—" if v != v else f"{v:.2f}"  # noqa: E731 - NaN: no timing for the total row
     for setup, name, done, err, p50, p95 in rows:
-        print(f"{setup:<22}{name:<10}{done:>6}{err:>8}{p50:>8.2f}{p95:>8.2f}")
+        print(f"{setup:<22}{name:<10}{done:>6}{err:>8}{seconds(p50):>8}{seconds(p95):>8}")
     for label, reports, signups, over in lost:
         print(f"{label}: reports lost {reports}, sign-ups lost {signups}, seats over capacity {over}")
     for line in errors[:20]:
