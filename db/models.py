@@ -533,18 +533,24 @@ class ResultUpdate(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ResultPhoto(Base):
-    """A metadata-free photo of a result (re-encoded by qingxi.photos)."""
+class StoredPhoto:
+    """The metadata-free copies qingxi.photos made of a photo: content-addressed public copy and
+    thumbnail, their size, and the hash of the bytes that were sent."""
 
-    __tablename__ = "proposal_result_photos"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    result_id: Mapped[int] = mapped_column(ForeignKey("proposal_results.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     public_name: Mapped[str] = mapped_column(String(80))
     thumb_name: Mapped[str] = mapped_column(String(80))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResultPhoto(StoredPhoto, Base):
+    """A photo of a result."""
+
+    __tablename__ = "proposal_result_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("proposal_results.id", ondelete="CASCADE"), index=True)
 
 
 class LinkStamps:
@@ -726,7 +732,7 @@ class CleanupItem(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-class CleanupPhoto(Base):
+class CleanupPhoto(StoredPhoto, Base):
     """A before or after photo, re-encoded without metadata by qingxi.photos."""
 
     __tablename__ = "cleanup_photos"
@@ -734,9 +740,3 @@ class CleanupPhoto(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
-    sha256: Mapped[str] = mapped_column(String(64))
-    public_name: Mapped[str] = mapped_column(String(80))
-    thumb_name: Mapped[str] = mapped_column(String(80))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
