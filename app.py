@@ -2,9 +2,10 @@
 import streamlit as st
 
 from db.models import User
-from pages import admin_settings, admin_users, dashboard, desk, exports, home, reporting, river_map, sign_in, signboards, status
-from pages import deputies, proposal_page
-from pages import cleanup_days, cleanup_staff
+from pages import (
+    admin_settings, admin_users, cleanup_days, cleanup_staff, dashboard, deputies, desk, exports, home, proposal_page,
+    reporting, river_map, sign_in, signboards, status,
+)
 from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
