@@ -127,14 +127,21 @@ def clock_target(session: Session, priority: str, clock: str) -> ClockTarget | N
     return session.get(ClockTarget, (priority, clock))
 
 
-def _desk_filters(states: Sequence[str], scope_unit, f: QueueFilter, *, with_state: bool) -> list:
-    where = [rare(Report.state.in_(states)), Report.hidden.is_(False)]
+def _scoped_to(scope_unit, village_id: int | None, category: str | None) -> list:
+    """The conditions the desk queue and the search share: a handler's unit, a village, a category."""
+    where = []
     if scope_unit is not _NO_SCOPE:
         where.append(false() if scope_unit is None else Report.unit_id == scope_unit)
-    if f.village_id is not None:
-        where.append(Report.village_id == f.village_id)
-    if f.category is not None:
-        where.append(Report.category == f.category)
+    if village_id is not None:
+        where.append(Report.village_id == village_id)
+    if category is not None:
+        where.append(Report.category == category)
+    return where
+
+
+def _desk_filters(states: Sequence[str], scope_unit, f: QueueFilter, *, with_state: bool) -> list:
+    where = [rare(Report.state.in_(states)), Report.hidden.is_(False),
+             *_scoped_to(scope_unit, f.village_id, f.category)]
     if f.unit_id is not None:
         where.append(Report.unit_id == f.unit_id)
     if with_state and f.state is not None:
@@ -197,15 +204,9 @@ class SearchFilter:
 
 
 def _search_where(f: SearchFilter, scope_unit) -> list:
-    where = []
-    if scope_unit is not _NO_SCOPE:
-        where.append(false() if scope_unit is None else Report.unit_id == scope_unit)
+    where = _scoped_to(scope_unit, f.village_id, f.category)
     if f.code is not None:
         where.append(Report.code == f.code)
-    if f.village_id is not None:
-        where.append(Report.village_id == f.village_id)
-    if f.category is not None:
-        where.append(Report.category == f.category)
     if f.state is not None:
         where.append(Report.state == f.state)
     if f.since is not None:
