@@ -219,7 +219,7 @@ def day() -> None:
         st.info(t("cupage.pick_event_hint"))
         return
     st.query_params["id"] = str(picked)
-    ev = cu.event(engine(), user, picked)
+    ev = every[picked]
     st.caption(f"{t(f'cleanup.state.{ev.state}')} · {when(ev)} · {meeting(ev)} · {section(ev)}")
     st.markdown(t("cupage.day_counts", checked=ev.checked_in, taken=ev.seats_taken, walk_ins=ev.walk_ins,
                   waiting=ev.waitlisted))
