@@ -3,14 +3,15 @@ reference): `python -m bench.scale` (also part of `make bench`).
 
 Two databases on the PostgreSQL at QINGXI_SCALE_PG (default postgresql://postgres@127.0.0.1:5432):
 `qx_scale_1k` is made afresh each run (setup + `generate --reports 1000`); `qx_scale` is reused
-when it already holds ≥ 1,000,000 reports, otherwise made the same way (about 5 minutes here).
+when it already holds ≥ 1,000,000 reports, otherwise made the same way (3–8 minutes here).
 Each gets its own `streamlit run server.py` (as `make run` does, with QINGXI_QUERY_LOG set) and
 Debian's Chromium (playwright) measures, after one warm-up visit:
 - the map (/map): ready = the script run is over and the map canvas has drawn two frames
   (performance.now() since navigation); websocket bytes received for the page (CDP frames);
 - the one-screen dashboard (/overview) signed in as a staff account: three times a visit after
   the 30 s cache has expired (the figures are computed) followed by one the cache serves.
-Times are medians of RUNS visits. The slowest statements come from the servers' query logs.
+The map's other views (every year, a km range, a category) are timed through the service.
+Times are medians of RUNS. The slowest statements come from the servers' and those views' query logs.
 """
 from __future__ import annotations
 
@@ -155,17 +156,36 @@ def _slowest(log: Path, n: int) -> list[tuple[float, str]]:
     return sorted(rows, reverse=True)[:n]
 
 
-def _features(database: str) -> tuple[int, int]:
-    """What the map's default view sends: (reports in view, features drawn)."""
-    from db.engine import make_engine, session_scope
+# The map's views besides the one it opens on; the browser visits only that one.
+VIEWS = {"every year": {}, "every year, km 2.35–7.15": {"km": (2.35, 7.15)},
+         "every year, one category": {"categories": ["sewage"]}}
+
+
+def _map_views(database: str, log: Path) -> dict:
+    """What the map's default view sends (reports in view, features drawn), and each of VIEWS
+    timed through the service (median of RUNS), its statements added to the query log."""
+    from db.engine import QUERY_LOG_ENV, make_engine, session_scope
     from qingxi import public
 
-    engine = make_engine(_url(database))
+    os.environ[QUERY_LOG_ENV] = str(log)
+    try:
+        engine = make_engine(_url(database))
+    finally:
+        del os.environ[QUERY_LOG_ENV]
+    out = {}
     with session_scope(engine) as s:
         default = public.map_filter(dates=public.default_dates(), reach_km=99)
         shown = public.map_reports(s, default, "en", default)
+        out["default"] = (shown.total, len(shown.points) + len(shown.cells))
+        for view, choice in VIEWS.items():
+            f, times = public.map_filter(reach_km=99, **choice), []
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                shown = public.map_reports(s, f, "en", default)
+                times.append((time.perf_counter() - t0) * 1000)
+            out[view] = (shown.total, len(shown.points) + len(shown.cells), statistics.median(times))
     engine.dispose()
-    return shown.total, len(shown.points) + len(shown.cells)
+    return out
 
 
 def run() -> list[dict]:
@@ -191,10 +211,13 @@ def run() -> list[dict]:
                 found[label] = _measure(browser, server.url)
             finally:
                 server.stop()
-            total, features = _features(database)
-            found[label]["features"] = features
+            views = _map_views(database, logs[label])
+            total, features = views.pop("default")
             rows.append({"benchmark": "scale", "case": f"map, {label}", "figure": "features sent", "value": features,
                          "unit": "", "note": f"default view (last 180 days): {total:,} reports; goal ≤ ~5,000"})
+            for view, (total, features, ms) in views.items():
+                rows.append({"benchmark": "scale", "case": f"map {view}, {label}", "figure": "service", "value": ms,
+                             "unit": "ms", "note": f"median of {RUNS}: {total:,} reports in {features:,} features"})
             found[label]["slowest"] = _slowest(logs[label], 10)  # before the temporary folder goes
         browser.close()
     small, big = found["1k (reference)"], found["1M"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db import map_queries, repo
-from db.map_queries import Filter
+from db.map_queries import CELL_LAT, CELL_LON, Filter
 from db.models import utcnow
 from qingxi import geography
 from qingxi.i18n import t
@@ -19,9 +19,8 @@ from qingxi.reports import KIND, OPEN_STATES, Kind, State, kind_of
 from qingxi.settings import current as settings
 
 POINT_LIMIT = 5000  # more visible reports than this are drawn as grid cells (~110 bytes a point)
-CELL_M = 200.0
+CELL_M = round(CELL_LAT * 111_320)  # a cell's size in metres, as the page says it
 RECENT_DAYS = 180  # the map opens on this many days (open and ended); clearing the dates shows all years
-_M_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
 
 
 def counts(session: Session, now: datetime | None = None) -> dict:
@@ -119,13 +118,14 @@ def default_dates(today: date | None = None) -> tuple[date, date]:
 
 
 def map_reports(session: Session, f: Filter, lang: str, default: Filter = Filter()) -> MapReports:
-    """Individual points up to POINT_LIMIT, otherwise counts per ~CELL_M grid cell, so the page
+    """Individual points up to POINT_LIMIT, otherwise counts per ~200 m grid cell, so the page
     stays light however many reports there are. `filtered` says whether the visitor narrowed
     the map beyond `default` (what the page opens on)."""
-    total = map_queries.count(session, f)
+    cells = map_queries.grid(session, f)
+    total = sum(cell["n"] for cell in cells)
     filtered = f != default
     if total > POINT_LIMIT:
-        return MapReports(total, filtered, [], _cells(session, f, lang))
+        return MapReports(total, filtered, [], _cells(cells, lang))
     points = [
         {"id": r["id"], "lon": round(r["lon"], 6), "lat": round(r["lat"], 6), "kind": kind_of(r["state"]).value,
          "tip": " · ".join(filter(None, [t(f"category.{r['category']}", lang), t(f"state.{r['state']}", lang),
@@ -135,17 +135,15 @@ def map_reports(session: Session, f: Filter, lang: str, default: Filter = Filter
     return MapReports(total, filtered, points, [])
 
 
-def _cells(session: Session, f: Filter, lang: str) -> list[dict]:
-    _, south, _, north = settings().area
-    cell_lat = CELL_M / _M_PER_DEGREE
-    cell_lon = cell_lat / math.cos(math.radians((south + north) / 2))
+def _cells(grid: list[dict], lang: str) -> list[dict]:
+    """Grid counts by state → one drawable cell each, coloured by its most common kind."""
     tally: dict[tuple[int, int], Counter[Kind]] = defaultdict(Counter)
-    for row in map_queries.grid(session, f, cell_lon, cell_lat):
+    for row in grid:
         tally[row["col"], row["row"]][kind_of(row["state"])] += row["n"]
     cells = []
     for (col, row), kinds in tally.items():
         n = kinds.total()
-        cells.append({"lon": round((col + 0.5) * cell_lon, 6), "lat": round((row + 0.5) * cell_lat, 6),
+        cells.append({"lon": round((col + 0.5) * CELL_LON, 6), "lat": round((row + 0.5) * CELL_LAT, 6),
                       "n": n, "kind": kinds.most_common(1)[0][0].value,
                       "tip": t("map.status.cell", lang, n=n, open=kinds[Kind.OPEN])})
     return cells

@@ -75,18 +75,19 @@ def test_each_filter_narrows_points_count_and_grid(world, pick, expected):
     f = pick(a_id, b_id)
     assert _names(reports, map_queries.points(s, f)) == expected
     assert map_queries.count(s, f) == len(expected)
-    assert sum(cell["n"] for cell in map_queries.grid(s, f, 0.002, 0.002)) == len(expected)
+    assert sum(cell["n"] for cell in map_queries.grid(s, f)) == len(expected)
 
 
 def test_grid_counts_each_report_in_its_cell(session):
-    spots = [(121.305, 29.155), (121.309, 29.151), (121.315, 29.165), (-0.005, -0.015)]
+    # cells are 0.002° of longitude by 0.0018° of latitude
+    spots = [(121.3051, 29.1551), (121.3059, 29.1559), (121.3151, 29.1651), (-0.0051, -0.0151)]
     for n, (lon, lat) in enumerate(spots):
         _add(session, n, lon=lon, lat=lat)
     _add(session, 9, lon=121.305, lat=29.155, state="fixed")
     _add(session, 10, lon=121.305, lat=29.155, hidden=True)
-    cells = {(c["col"], c["row"], c["state"]): c["n"] for c in map_queries.grid(session, Filter(), 0.01, 0.01)}
-    assert cells == {(12130, 2915, "submitted"): 2, (12130, 2915, "fixed"): 1, (12131, 2916, "submitted"): 1,
-                     (-1, -2, "submitted"): 1}  # floor, not truncation, below zero
+    cells = {(c["col"], c["row"], c["state"]): c["n"] for c in map_queries.grid(session, Filter())}
+    assert cells == {(60652, 16197, "submitted"): 2, (60652, 16197, "fixed"): 1, (60657, 16202, "submitted"): 1,
+                     (-3, -9, "submitted"): 1}  # floor, not truncation, below zero
 
 
 def test_card_has_public_fields_and_the_first_visible_photo(world):
