@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import MapCell, Photo, Report, Village
@@ -34,14 +34,19 @@ class Filter:
     km: tuple[float, float] | None = None  # inclusive; reports with no river km fall outside any range
 
 
-def _visible(query: Select, f: Filter) -> Select:
-    query = query.where(Report.hidden.is_(False))
+def _picked(query: Select, f: Filter, table: type[Report] | type[MapCell]) -> Select:
+    """The visitor's categories, states and village, on reports or on map_cells (named alike)."""
     if f.categories:
-        query = query.where(Report.category.in_(f.categories))
+        query = query.where(table.category.in_(f.categories))
     if f.states:
-        query = query.where(Report.state.in_(f.states))
+        query = query.where(table.state.in_(f.states))
     if f.village_id is not None:
-        query = query.where(Report.village_id == f.village_id)
+        query = query.where(table.village_id == f.village_id)
+    return query
+
+
+def _visible(query: Select, f: Filter) -> Select:
+    query = _picked(query.where(Report.hidden.is_(False)), f, Report)
     if f.since is not None:
         query = query.where(Report.created_at >= f.since)
     if f.until is not None:
@@ -73,12 +78,10 @@ def grid(session: Session, f: Filter) -> list[dict]:
     end, a step at each end of the km range) are grouped from `reports`. So every year of a
     million reports costs about what one month does."""
     months, steps = _summarised(f)
+    queries = [_grouped(_visible_cells(f))] if months is None else [_cells(f, months, steps), *_edges(f, months, steps)]
     tally: Counter[tuple[int, int, str]] = Counter()
-    if months is not None:
-        for query in [_cells(f, months, steps)] + _edges(f, months, steps):
-            tally.update({(r.col, r.row, r.state): r.n for r in session.execute(query)})
-    else:
-        tally.update({(r.col, r.row, r.state): r.n for r in session.execute(_grouped(_visible_cells(f)))})
+    for query in queries:
+        tally.update({(r.col, r.row, r.state): r.n for r in session.execute(query)})
     return [{"col": col, "row": row, "state": state, "n": n} for (col, row, state), n in tally.items() if n]
 
 
@@ -97,18 +100,13 @@ def _summarised(f: Filter) -> tuple[tuple[int | None, int | None] | None, tuple[
 
 
 def _cells(f: Filter, months: tuple[int | None, int | None], steps: tuple[int, int] | None) -> Select:
-    query = select(MapCell.x.label("col"), MapCell.y.label("row"), MapCell.state, func.sum(MapCell.n).label("n"))
+    query = _picked(select(MapCell.x.label("col"), MapCell.y.label("row"), MapCell.state,
+                           func.sum(MapCell.n).label("n")), f, MapCell)
     first, end = months
     if first is not None:
         query = query.where(MapCell.month >= first)
     if end is not None:
         query = query.where(MapCell.month < end)
-    if f.categories:
-        query = query.where(MapCell.category.in_(f.categories))
-    if f.states:
-        query = query.where(MapCell.state.in_(f.states))
-    if f.village_id is not None:
-        query = query.where(MapCell.village_id == f.village_id)
     if steps is not None:
         query = query.where(MapCell.km10 >= steps[0], MapCell.km10 < steps[1])
     return query.group_by(MapCell.x, MapCell.y, MapCell.state)
@@ -130,9 +128,10 @@ def _edges(f: Filter, months: tuple[int | None, int | None], steps: tuple[int, i
         if end is not None:
             inside = inside.where(Report.created_at < _month_start(end))
         step = floor(Report.river_km / KM_STEP)
-        # the range terms let the river_km index find the two strips; the step terms make them exact
-        edges.append(inside.where(or_(and_(Report.river_km < (steps[0] + 1) * KM_STEP, step < steps[0]),
-                                      and_(Report.river_km >= (steps[1] - 1) * KM_STEP, step >= steps[1]))))
+        # Two strips, each a range of ix_reports_map_km read alone (an OR of both would fetch the
+        # table's rows); the range is a hair wider than the steps, the step term makes it exact.
+        edges.append(inside.where(Report.river_km < steps[0] * KM_STEP + 1e-9, step < steps[0]))
+        edges.append(inside.where(Report.river_km > steps[1] * KM_STEP - 1e-9, step >= steps[1]))
     return [_grouped(edge) for edge in edges]
 
 

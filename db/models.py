@@ -190,6 +190,7 @@ class Report(Base):
         Index("ix_reports_fixed_at", "fixed_at", "state", "hidden"),
         Index("ix_reports_closed_at", "closed_at", "state", "hidden"),
         Index("ix_reports_map", "created_at", "hidden", "state", "category", "lon", "lat", "river_km", "village_id"),
+        Index("ix_reports_map_km", "river_km", "hidden", "state", "category", "village_id", "created_at", "lon", "lat"),
         Index("ix_reports_village_created", "village_id", "created_at"),
         Index("ix_reports_category_created", "category", "created_at"),
         Index("ix_reports_rating", "rating", "hidden"),

@@ -26,7 +26,7 @@ from qingxi.reports import OPEN_STATES
 from tests.conftest import _drop_schema, _pg_schema_url
 
 OURS = {"ix_reports_work", "ix_reports_created_clocks", "ix_reports_fixed_at", "ix_reports_closed_at",
-        "ix_reports_map", "ix_reports_village_created", "ix_reports_category_created", "ix_reports_rating",
+        "ix_reports_map", "ix_reports_map_km", "ix_reports_village_created", "ix_reports_category_created", "ix_reports_rating",
         "uq_reports_code", "pk_reports"}
 OPEN = [s.value for s in OPEN_STATES]
 
@@ -163,6 +163,19 @@ def test_the_maps_filtered_count_reads_the_map_index(loaded):
     used = _indexes_used(loaded, *_captured(loaded, run, "count(*)"))
     # the map's own index, or (SQLite, for a category) category + created time: both by conditions
     assert used and used <= {"ix_reports_map", "ix_reports_category_created"}
+
+
+def test_the_maps_km_strips_over_every_year_read_the_km_index(loaded):
+    """Every year in a km range: map_cells answers the whole 100 m steps, the two strips at the
+    ends come from reports, each a range of an index."""
+    f = public.map_filter(km=(2.35, 7.15), reach_km=9)
+
+    def run():
+        with session_scope(loaded) as s:
+            public.map_reports(s, f, "zh")
+    for marker in ("reports.river_km <", "reports.river_km >"):
+        used = _indexes_used(loaded, *_captured(loaded, run, marker))
+        assert used and used <= {"ix_reports_map_km", "ix_reports_river_km"}
 
 
 def test_the_dashboards_open_state_aggregates_read_the_open_reports_index(loaded):

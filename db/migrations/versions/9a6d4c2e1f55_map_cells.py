@@ -21,6 +21,8 @@ branch_labels = None
 depends_on = None
 
 CELL_LON, CELL_LAT, KM_STEP = 0.002, 0.0018, 0.1
+# The grid's km strips (reports of every year at the two ends of a km range) read this index only.
+KM_INDEX = ['river_km', 'hidden', 'state', 'category', 'village_id', 'created_at', 'lon', 'lat']
 KEY = 'month, x, y, state, category, village_id, km10'
 WATCHED = 'hidden, state, category, village_id, river_km, lon, lat, created_at'
 
@@ -61,6 +63,7 @@ def upgrade() -> None:
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('month', 'x', 'y', 'state', 'category', 'village_id', 'km10', name=op.f('pk_map_cells'))
     )
+    op.create_index('ix_reports_map_km', 'reports', KM_INDEX, unique=False)
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
         op.execute(f"CREATE TRIGGER map_cells_insert AFTER INSERT ON reports BEGIN "
@@ -101,4 +104,5 @@ def downgrade() -> None:
     else:
         op.execute('DROP TRIGGER map_cells_sync ON reports')
         op.execute('DROP FUNCTION map_cells_sync()')
+    op.drop_index('ix_reports_map_km', table_name='reports')
     op.drop_table('map_cells')
