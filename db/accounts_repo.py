@@ -21,7 +21,7 @@ def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).options(joinedload(User.unit)).order_by(User.username)))
 
 
-def units(session: Session) -> list[Unit]:
+def active_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
 
 

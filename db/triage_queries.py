@@ -238,7 +238,3 @@ def desk_counts(session: Session, states: Sequence[str], f: QueueFilter, scope_u
 
 
 NO_SCOPE = _NO_SCOPE
-
-
-def active_units(session: Session) -> list[Unit]:
-    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))

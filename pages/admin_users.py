@@ -51,7 +51,7 @@ def render() -> None:
     _notice()
     with session() as s:
         people = accounts_repo.users(s)
-        units = {u.id: u.name for u in accounts_repo.units(s)}
+        units = {u.id: u.name for u in accounts_repo.active_units(s)}
     role_label = labels("auth.role")
     st.dataframe([{t("admin.col.username"): p.username, t("admin.col.name"): p.display_name,
                    t("admin.col.role"): role_label(p.role), t("admin.col.unit"): p.unit.name if p.unit else "",

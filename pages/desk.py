@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from db import admin_queries
+from db import accounts_repo, admin_queries
 from db import triage_queries as tq
 from db.triage_queries import QueueFilter, SearchFilter
 from qingxi import permissions, triage
@@ -28,7 +28,7 @@ def render() -> None:
     show_flash("desk")
     with session() as s:
         villages = {v.id: v.name for v in admin_queries.villages(s)}
-        units = {u.id: u.name for u in tq.active_units(s)}
+        units = {u.id: u.name for u in accounts_repo.active_units(s)}
     filters = _filters(villages, units)
     _search(user, villages)
     page = st.session_state.get("desk_page", 1)

@@ -114,6 +114,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from db import accounts_repo
 from db import cleanup_queries as cq
 from db import proposal_queries as q
 from db import triage_queries as tq
@@ -1289,7 +1290,8 @@ class Choices:
 
 def choices(engine: Engine) -> Choices:
     with session_scope(engine) as s:
-        return Choices([_info(cs) for cs in q.sessions(s)], {u.id: u.name for u in tq.active_units(s)},
+        return Choices([_info(cs) for cs in q.sessions(s)],
+                       {u.id: u.name for u in accounts_repo.active_units(s)},
                        {d.id: d.display_name for d in q.deputies(s)},
                        {v.id: v.name for v in q.all_villages(s)})
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from db import accounts_repo
 from db import triage_queries as q
 from db.engine import session_scope
 from db.models import Report, StatusChange, User, utcnow
@@ -575,5 +576,6 @@ def detail(session: Session, user, report_id: int) -> Detail:
         unit_id=r.unit_id, suggested_unit=suggest_unit(session, r),
         photos=[(p.id, p.kind, p.public_name, p.hidden) for p in r.photos], history=list(r.history),
         actions=[a for a in offered if permissions.can(actor, _PERMISSION[a], r.unit_id, on_report=True)],
-        units={u.id: u.name for u in q.active_units(session)}, templates=apply_template(session, r.state),
+        units={u.id: u.name for u in accounts_repo.active_units(session)},
+        templates=apply_template(session, r.state),
     )
