@@ -56,10 +56,6 @@ def _visible(query: Select, f: Filter) -> Select:
     return query
 
 
-def count(session: Session, f: Filter) -> int:
-    return sum(cell["n"] for cell in grid(session, f))
-
-
 def points(session: Session, f: Filter) -> list[dict]:
     """One row per report, oldest first so the newest are drawn on top."""
     query = _visible(
