@@ -244,11 +244,10 @@ class Report(Base):
     )
 
 
-
 class MapCell(Base):
     """How many visible reports share a UTC month, a grid cell, state, category, village and 100 m of
     river km. Kept by triggers on `reports` (migration 9a6d4c2e1f55), never written by the app;
-    db/map_queries.py reads it for long date ranges."""
+    db/map_queries.py reads it for whole months."""
 
     __tablename__ = "map_cells"
     month: Mapped[int] = mapped_column(primary_key=True)  # year * 12 + month - 1
@@ -259,6 +258,7 @@ class MapCell(Base):
     village_id: Mapped[int] = mapped_column(primary_key=True)  # 0: no village
     km10: Mapped[int] = mapped_column(primary_key=True)  # floor(river_km / KM_STEP); -1: no river km
     n: Mapped[int] = mapped_column(Integer)
+
 
 class Photo(Base):
     __tablename__ = "photos"
