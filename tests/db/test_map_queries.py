@@ -70,7 +70,7 @@ def test_without_filters_every_visible_report_and_no_private_field(world):
     (lambda a, b: Filter(km=(0.0, 9.0), categories=("bank_litter",)), {"a"}),
     (lambda a, b: Filter(categories=("other",)), set()),
 ])
-def test_each_filter_narrows_points_count_and_grid(world, pick, expected):
+def test_each_filter_narrows_points_and_grid(world, pick, expected):
     s, reports, a_id, b_id = world
     f = pick(a_id, b_id)
     assert _names(reports, map_queries.points(s, f)) == expected

@@ -26,8 +26,8 @@ from qingxi.reports import OPEN_STATES
 from tests.conftest import _drop_schema, _pg_schema_url
 
 OURS = {"ix_reports_work", "ix_reports_created_clocks", "ix_reports_fixed_at", "ix_reports_closed_at",
-        "ix_reports_map", "ix_reports_map_km", "ix_reports_village_created", "ix_reports_category_created", "ix_reports_rating",
-        "uq_reports_code", "pk_reports"}
+        "ix_reports_map", "ix_reports_map_km", "ix_reports_village_created", "ix_reports_category_created",
+        "ix_reports_rating", "uq_reports_code", "pk_reports"}
 OPEN = [s.value for s in OPEN_STATES]
 
 
