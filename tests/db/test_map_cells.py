@@ -10,13 +10,13 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from db import map_queries, repo
 from db.engine import session_scope
 from db.map_queries import CELL_LAT, CELL_LON, KM_STEP, Filter
 from db.models import MapCell, Report
-from qingxi import geography, public
+from qingxi import generate, geography, public
 
 CATEGORIES = ("bank_litter", "sewage", "illegal_dumping")
 STATES = ("submitted", "dispatched", "fixed", "unfixed")
@@ -71,6 +71,16 @@ def test_every_kind_of_write_keeps_the_counts_exact(session):
     s.execute(delete(Report).where(Report.id.in_([reports[8].id, reports[6].id])))  # a hidden one too
     assert _kept(s) == _fresh(s)
     assert sum(_kept(s).values()) == 10
+
+
+def test_bulk_generation_is_counted_too(engine, tmp_path):
+    """`generate` writes with COPY on PostgreSQL and executemany on SQLite, past every service."""
+    with session_scope(engine) as s:
+        geography.install_reference(s)
+    made = generate.reports(engine, tmp_path / "photos", 1500, seed=5)
+    with session_scope(engine) as s:
+        assert _kept(s) == _fresh(s)
+        assert sum(_kept(s).values()) == made.reports - s.scalar(select(func.count()).where(Report.hidden.is_(True)))
 
 
 @pytest.fixture
