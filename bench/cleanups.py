@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
+from bench._concurrent import together
 from db import migrate
 from db.engine import make_engine, session_scope
 from db.models import Cleanup, Signup, User
@@ -37,25 +36,9 @@ def _measure(url: str) -> tuple[float, int, int, int, int]:
         cid = cleanups.create(engine, staff, cleanups.Plan("bench", start, start + timedelta(hours=2), 1.0, 2.0,
                                                            CAPACITY, meeting_km=1.0), now=NOW)
         cleanups.publish(engine, staff, cid, now=NOW)
-        errors: list[BaseException] = []
-        barrier = threading.Barrier(WRITERS + 1)
-
-        def writer(w: int) -> None:
-            barrier.wait()
-            for i in range(EACH):
-                try:
-                    cleanups.sign_up(engine, cid, f"w{w}-{i}", f"139{w:02d}{i:06d}", now=NOW)
-                except BaseException as err:  # noqa: BLE001 - every failure is counted, none hidden
-                    errors.append(err)
-
-        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
-        for th in threads:
-            th.start()
-        barrier.wait()
-        t0 = time.perf_counter()
-        for th in threads:
-            th.join()
-        elapsed = time.perf_counter() - t0
+        batches = [[(w, i) for i in range(EACH)] for w in range(WRITERS)]
+        elapsed, errors = together(batches, lambda wi: cleanups.sign_up(
+            engine, cid, f"w{wi[0]}-{wi[1]}", f"139{wi[0]:02d}{wi[1]:06d}", now=NOW))
         with session_scope(engine) as s:
             seats = s.scalar(select(func.coalesce(func.sum(Signup.seats), 0))
                              .where(Signup.cleanup_id == cid, Signup.status == "seated"))
@@ -81,29 +64,17 @@ def _naive(url: str) -> tuple[int, int]:
             s.add(ev_id)
             s.flush()
             cid = ev_id.id
-        errors: list[BaseException] = []
-        barrier = threading.Barrier(WRITERS)
+        def book(wi: tuple[int, int]) -> None:
+            w, i = wi
+            with session_scope(engine) as s:
+                taken = s.scalar(select(Cleanup.seats_taken).where(Cleanup.id == cid))
+                seated = taken + 1 <= CAPACITY
+                if seated:
+                    s.get(Cleanup, cid).seats_taken = taken + 1
+                s.add(Signup(cleanup_id=cid, code=f"N{w}{i:05d}", name="n", phone=f"137{w:02d}{i:06d}",
+                             companions=0, seats=1, group_seats=0, status="seated" if seated else "waitlisted"))
 
-        def writer(w: int) -> None:
-            barrier.wait()
-            for i in range(EACH):
-                try:
-                    with session_scope(engine) as s:
-                        taken = s.scalar(select(Cleanup.seats_taken).where(Cleanup.id == cid))
-                        seated = taken + 1 <= CAPACITY
-                        if seated:
-                            s.get(Cleanup, cid).seats_taken = taken + 1
-                        s.add(Signup(cleanup_id=cid, code=f"N{w}{i:05d}", name="n", phone=f"137{w:02d}{i:06d}",
-                                     companions=0, seats=1, group_seats=0,
-                                     status="seated" if seated else "waitlisted"))
-                except BaseException as err:  # noqa: BLE001 - every failure is counted
-                    errors.append(err)
-
-        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        _, errors = together([[(w, i) for i in range(EACH)] for w in range(WRITERS)], book)
         with session_scope(engine) as s:
             seated = s.scalar(select(func.count()).select_from(Signup)
                               .where(Signup.cleanup_id == cid, Signup.status == "seated"))

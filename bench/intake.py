@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import io
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from sqlalchemy import func, select
 
+from bench._concurrent import together
 from db import migrate
 from db.engine import make_engine, session_scope
 from db.models import Report
@@ -30,29 +29,6 @@ def _photo(n: int) -> bytes:
     return buf.getvalue()
 
 
-def _together(batches: list[list[bytes]], work) -> tuple[float, list[BaseException]]:
-    """Run work(data) for every photo, one thread per batch, all starting at once; (seconds, errors)."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(batches) + 1)
-
-    def writer(batch: list[bytes]) -> None:
-        start.wait()
-        for data in batch:
-            try:
-                work(data)
-            except BaseException as err:  # noqa: BLE001 - every failure is counted, none hidden
-                errors.append(err)
-
-    threads = [threading.Thread(target=writer, args=(b,)) for b in batches]
-    for th in threads:
-        th.start()
-    start.wait()
-    t0 = time.perf_counter()
-    for th in threads:
-        th.join()
-    return time.perf_counter() - t0, errors
-
-
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
@@ -61,13 +37,13 @@ def run() -> list[dict]:
             geography.install_reference(s)
             where = intake.place(s, 121.398, 29.1492, "gps")
         batches = [[_photo(w * EACH + i) for i in range(EACH)] for w in range(WRITERS)]
-        elapsed, errors = _together(batches, lambda data: intake.submit(
+        elapsed, errors = together(batches, lambda data: intake.submit(
             engine, intake.Submission([data], "bank_litter", where), Path(tmp) / "photos"))
         with session_scope(engine) as s:
             stored = s.scalar(select(func.count()).select_from(Report))
         engine.dispose()
         # The reference: the same photos through the photo pipeline alone (no database), same threads.
-        alone, _ = _together(batches, lambda data: photos.save(photos.prepare(data), Path(tmp) / "alone"))
+        alone, _ = together(batches, lambda data: photos.save(photos.prepare(data), Path(tmp) / "alone"))
     total = WRITERS * EACH
     rate = total / elapsed
     return [
