@@ -205,7 +205,7 @@ class Report(Base):
     lat: Mapped[float] = mapped_column(Float)
     location_source: Mapped[str] = mapped_column(String(16))  # gps / browser / map / village
     river_version_id: Mapped[int | None] = mapped_column(ForeignKey("river_versions.id"))
-    river_km: Mapped[float | None] = mapped_column(Float, index=True)
+    river_km: Mapped[float | None] = mapped_column(Float)  # indexed by ix_reports_map_km
     distance_m: Mapped[float | None] = mapped_column(Float)
     bank: Mapped[str | None] = mapped_column(String(8))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)

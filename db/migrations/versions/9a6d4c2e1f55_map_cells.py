@@ -21,7 +21,8 @@ branch_labels = None
 depends_on = None
 
 CELL_LON, CELL_LAT, KM_STEP = 0.002, 0.0018, 0.1
-# The grid's km strips (reports of every year at the two ends of a km range) read this index only.
+# The grid's km strips (reports of every year at the two ends of a km range) read this index only;
+# it leads with river_km, so it replaces the plain river_km index.
 KM_INDEX = ['river_km', 'hidden', 'state', 'category', 'village_id', 'created_at', 'lon', 'lat']
 KEY = 'month, x, y, state, category, village_id, km10'
 WATCHED = 'hidden, state, category, village_id, river_km, lon, lat, created_at'
@@ -64,6 +65,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('month', 'x', 'y', 'state', 'category', 'village_id', 'km10', name=op.f('pk_map_cells'))
     )
     op.create_index('ix_reports_map_km', 'reports', KM_INDEX, unique=False)
+    op.drop_index('ix_reports_river_km', table_name='reports')
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
         op.execute(f"CREATE TRIGGER map_cells_insert AFTER INSERT ON reports BEGIN "
@@ -104,5 +106,6 @@ def downgrade() -> None:
     else:
         op.execute('DROP TRIGGER map_cells_sync ON reports')
         op.execute('DROP FUNCTION map_cells_sync()')
+    op.create_index('ix_reports_river_km', 'reports', ['river_km'], unique=False)
     op.drop_index('ix_reports_map_km', table_name='reports')
     op.drop_table('map_cells')
