@@ -254,7 +254,3 @@ def deputies(session: Session) -> list[User]:
 
 def report_id_by_code(session: Session, code: str) -> int | None:
     return session.scalar(select(Report.id).where(Report.code == code))
-
-
-def all_villages(session: Session) -> list[Village]:
-    return list(session.scalars(select(Village).order_by(Village.code)))

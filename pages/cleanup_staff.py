@@ -255,9 +255,10 @@ def _roster(user, ev: cu.Event) -> None:
     if not permissions.can(user, "cleanup.roster"):
         return
     rows = cu.roster(engine(), user, ev.id)
-    st.download_button(t("cupage.roster_csv"), cu.roster_csv(engine(), user, ev.id),
+    # built when pressed: the rows above are already read for the page
+    st.download_button(t("cupage.roster_csv"), lambda: cu.roster_csv(engine(), user, ev.id),
                        file_name=f"cleanup-{ev.id}-roster.csv", mime="text/csv", icon=":material/download:",
-                       key="roster_csv")
+                       key="roster_csv", on_click="ignore")
     started = ev.starts_at <= utcnow()
     for r in rows:
         line, mark = st.columns([3, 2])

@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from db import accounts_repo, admin_queries
-from db import triage_queries as tq
 from db.triage_queries import QueueFilter, SearchFilter
 from qingxi import permissions, triage
 from qingxi.permissions import Denied

@@ -61,8 +61,8 @@ def _data_uri(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
-    kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/webp" if data[8:12] == b"WEBP" else "image/jpeg"
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    # every thumbnail is a JPEG that qingxi.photos wrote
+    return f"data:image/jpeg;base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def schematic(section: Section | None, d: Detail) -> str:

@@ -53,9 +53,9 @@ class Generated:
     reports: int
     status_changes: int
     photos: int
-    proposals: int = 0
-    cleanups: int = 0
-    signups: int = 0
+    proposals: int
+    cleanups: int
+    signups: int
 
 
 def reports(engine: Engine, photo_dir: Path, count: int, seed: int = 16) -> Generated:

@@ -114,7 +114,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from db import accounts_repo
+from db import accounts_repo, repo
 from db import cleanup_queries as cq
 from db import proposal_queries as q
 from db import triage_queries as tq
@@ -1293,7 +1293,7 @@ def choices(engine: Engine) -> Choices:
         return Choices([_info(cs) for cs in q.sessions(s)],
                        {u.id: u.name for u in accounts_repo.active_units(s)},
                        {d.id: d.display_name for d in q.deputies(s)},
-                       {v.id: v.name for v in q.all_villages(s)})
+                       {v.id: v.name for v in repo.villages(s)})
 
 
 def proposals_for_code(engine: Engine, code: str, user=None, now: datetime | None = None) -> list[Row]:
