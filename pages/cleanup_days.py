@@ -54,7 +54,7 @@ def when(ev: cu.Event) -> str:
 
 
 def meeting(ev: cu.Event) -> str:
-    return ev.meeting_village or t("cleanup.meeting_km", km=f"{ev.meeting_km:.1f}")
+    return cu.meeting_place(ev, lang())
 
 
 def section(ev: cu.Event) -> str:
@@ -106,8 +106,8 @@ def render() -> None:
     st.title(t("cupage.title"))
     st.caption(t("cupage.intro"))
     every = cu.events(engine(), current_user())
-    upcoming = [e for e in every if e.state != "draft" and e.ends_at > utcnow() and e.state not in ("done", "reported")]
-    past = [e for e in every if e.state in ("done", "reported")]
+    upcoming = [e for e in every if e.state != "draft" and e.ends_at > utcnow() and e.state not in cu.FINISHED]
+    past = [e for e in every if e.state in cu.FINISHED]
     if not upcoming:
         st.info(t("cupage.none_upcoming"))
     for ev in upcoming:
@@ -143,19 +143,19 @@ def _event(cleanup_id: int) -> None:
     if receipt := st.session_state.get(f"cleanup_receipt{ev.id}"):
         _receipt(ev, receipt)
     facts(ev)
-    if ev.state in ("published", "full"):
+    if ev.state in cu.OPEN_FOR_SIGNUP:
         st.markdown(f"**{seats(ev)}**")
     if ev.leader_name:
         st.caption(t("cupage.leader", name=ev.leader_name))
     if ev.notes:
         st.text(ev.notes)
-    if ev.state in ("done", "reported"):
+    if ev.state in cu.FINISHED:
         _summary(ev)
-    elif ev.state in ("published", "full") and ev.starts_at > utcnow() and not receipt:
+    elif ev.state in cu.OPEN_FOR_SIGNUP and ev.starts_at > utcnow() and not receipt:
         _form(ev)
     elif ev.state == "closed":
         st.info(t("cleanup.error.closed"))
-    elif ev.state in ("published", "full") and not receipt:
+    elif ev.state in cu.OPEN_FOR_SIGNUP and not receipt:
         st.info(t("cleanup.error.past"))
     section_map(ev, key=f"event_map{ev.id}")  # after the form: on a phone the form comes first
 

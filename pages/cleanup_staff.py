@@ -38,7 +38,7 @@ def plan() -> None:
     editing = st.session_state.get("cu_edit")
     if editing is not None:
         ev = cu.event(engine(), user, editing)
-        if ev is not None and ev.state in ("draft", "published", "full"):
+        if ev is not None and ev.state in ("draft", *cu.OPEN_FOR_SIGNUP):
             _plan_form(user, ev)
     listing, new, where = st.tabs([t("cupage.tab_events"), t("cupage.tab_new"), t("cupage.tab_where")])
     with listing:
@@ -70,21 +70,21 @@ def _row(user, ev: cu.Event) -> None:
         act = lambda i, label, action, *args, **kw: cols[i % 4].button(  # noqa: E731
             label, key=f"{action.__name__}{ev.id}", on_click=attempt,
             args=("cleanup_plan", t("cupage.done"), action, user, ev.id, *args), kwargs=kw)
-        if ev.state in ("draft", "published", "full"):
+        if ev.state in ("draft", *cu.OPEN_FOR_SIGNUP):
             cols[0].button(t("cupage.edit"), key=f"edit{ev.id}", on_click=st.session_state.__setitem__,
                            args=("cu_edit", ev.id))
         if ev.state == "draft":
             act(1, t("cupage.publish"), cu.publish)
-        if ev.state in ("published", "full"):
+        if ev.state in cu.OPEN_FOR_SIGNUP:
             act(1, t("cupage.close"), cu.close_registration)
-        if ev.state in ("published", "full", "closed"):
+        if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed"):
             act(2, t("cupage.mark_done"), cu.mark_done)
         if ev.state == "done":
             act(2, t("cupage.publish_results"), cu.publish_results)
         if ev.state not in ("draft", "cancelled"):
             cols[3].page_link(day_page(), label=t("cupage.day_link"), icon=":material/fact_check:",
                               query_params={"id": str(ev.id)})
-        if ev.state in ("draft", "published", "full", "closed"):
+        if ev.state in ("draft", *cu.OPEN_FOR_SIGNUP, "closed"):
             with st.expander(t("cupage.cancel_event")):
                 with st.form(f"cancel{ev.id}"):
                     message = st.text_area(t("cupage.cancel_message"), max_chars=cu.MAX_MESSAGE, key=f"cmsg{ev.id}")
@@ -225,13 +225,13 @@ def day() -> None:
                   waiting=ev.waitlisted))
     _check_in(user, ev)
     _roster(user, ev)
-    if ev.state in ("published", "full", "closed", "done"):
+    if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed", "done"):
         _walk_in(user, ev)
-    if ev.state in ("published", "full", "closed") and ev.starts_at <= utcnow():
+    if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed") and ev.starts_at <= utcnow():
         rest = st.checkbox(t("cupage.no_show_rest"), key="no_show_rest")
         st.button(t("cupage.mark_done"), key="day_done", type="primary", on_click=attempt,
                   args=("cleanup_day", t("cupage.done"), cu.mark_done, user, ev.id), kwargs={"no_show_rest": rest})
-    if ev.state in ("done", "reported"):
+    if ev.state in cu.FINISHED:
         _results(user, ev)
         _cleaned(user, ev)
     with st.expander(t("cupage.map")):

@@ -141,7 +141,8 @@ __all__ = [
     "ITEM_TYPES", "LITTER_CATEGORIES", "Plan", "Receipt", "Results", "RosterRow", "SECTION_KM",
     "SIGNUP_PATH", "SIZE_WEIGHT", "STATES", "SUGGESTED_GROUPS", "Section", "SignupStatus", "Stats",
     "attach_reports", "calendar_file", "cancel", "cancel_signup", "check_in", "close_registration", "create",
-    "draft_from_section", "event", "event_url", "events", "ics", "mark_cleaned", "mark_done", "publish",
+    "FINISHED", "OPEN_FOR_SIGNUP", "draft_from_section", "event", "event_url", "events", "ics", "mark_cleaned",
+    "mark_done", "meeting_place", "publish",
     "publish_results", "record_results", "reminder_text", "report_weight", "roster", "roster_csv",
     "sections", "set_attendance", "sign_up", "signup_qr_png", "signup_qr_svg", "signup_status",
     "signup_url", "stats", "summary", "update", "walk_in",
@@ -378,7 +379,8 @@ def _local(at: datetime) -> datetime:
     return at.astimezone(settings().timezone)
 
 
-def _meeting(ev: Event, lang: str) -> str:
+def meeting_place(ev: Event, lang: str) -> str:
+    """Where volunteers meet: the village, or the river-km marker."""
     if ev.meeting_village:
         return ev.meeting_village
     return t("cleanup.meeting_km", lang, km=f"{ev.meeting_km:.1f}")
@@ -388,7 +390,7 @@ def reminder_text(ev: Event, lang: str, code: str | None = None) -> str:
     """A copy-ready reminder for the day before (SMS or a group chat), in local time."""
     start, end = _local(ev.starts_at), _local(ev.ends_at)
     text = t("cleanup.reminder", lang, title=ev.title, date=start.strftime("%Y-%m-%d"),
-             start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), meeting=_meeting(ev, lang),
+             start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), meeting=meeting_place(ev, lang),
              km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}",
              equipment=t("cleanup.list_sep", lang).join(ev.equipment) or t("cleanup.no_equipment", lang),
              url=event_url(ev.id))
@@ -1174,7 +1176,7 @@ def calendar_file(ev: Event, lang: str = "zh") -> bytes:
     item.add("dtstart", ev.starts_at.astimezone(tz))
     item.add("dtend", ev.ends_at.astimezone(tz))
     item.add("summary", ev.title)
-    item.add("location", _meeting(ev, lang))
+    item.add("location", meeting_place(ev, lang))
     item.add("geo", (ev.meeting_lat, ev.meeting_lon))
     lines = [t("cleanup.ics_section", lang, km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")]
     if ev.equipment:
