@@ -76,11 +76,12 @@ class Proxy:
 
     def __init__(self, folder: Path, ports: list[int]):
         require(self.NGINX.exists(), f"nginx at {self.NGINX} (apt-get install nginx)")
-        self.folder, port = folder, _free_port()
+        port = _free_port()
         text = self.CONF.read_text().replace("listen 8080;", f"listen 127.0.0.1:{port};")
         shipped = ["server 127.0.0.1:8501 max_fails=3 fail_timeout=10s;",
                    "server 127.0.0.1:8502 max_fails=3 fail_timeout=10s;"]
         ours = "\n        ".join(f"server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in ports)
+        assert shipped[0] + "\n        " + shipped[1] in text, "deploy/nginx.conf no longer lists 8501 and 8502 so"
         text = text.replace(shipped[0] + "\n        " + shipped[1], ours)
         (folder / "nginx.conf").write_text(text)
         self.url = f"http://127.0.0.1:{port}"
@@ -129,6 +130,14 @@ def server(tmp_path_factory):
 @pytest.fixture
 def fresh_server(tmp_path):
     srv = Server(tmp_path, demo=False)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """A server of its own with the demo data, for a test that changes it."""
+    srv = Server(tmp_path, demo=True)
     yield srv
     srv.stop()
 

@@ -6,16 +6,9 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import Proposal
 from qingxi.demo import DEMO_PASSWORD
-from tests.e2e.conftest import Server, sign_in, wait_idle
+from tests.e2e.conftest import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo_server(tmp_path):
-    srv = Server(tmp_path, demo=True)
-    yield srv
-    srv.stop()
 
 
 def _state(engine, title_part: str) -> str:

@@ -10,17 +10,10 @@ from db.engine import make_engine, session_scope
 from db.models import Report
 from qingxi import intake
 from qingxi.demo import DEMO_PASSWORD
-from tests.e2e.conftest import Server, sign_in, wait_idle
+from tests.e2e.conftest import sign_in, wait_idle
 from tests.unit.photo_samples import gps_ifd, jpeg
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def loop_server(tmp_path):
-    srv = Server(tmp_path, demo=True)
-    yield srv
-    srv.stop()
 
 
 def _act(page, action: str, note: str = "", photo=None, unit: str | None = None) -> None:
@@ -76,19 +69,19 @@ def _state(engine, code: str) -> str:
         return s.scalars(select(Report.state).where(Report.code == code)).one()
 
 
-def test_staff_and_handler_close_the_loop(chromium, loop_server, tmp_path):
-    engine = make_engine(loop_server.env["DATABASE_URL"])
+def test_staff_and_handler_close_the_loop(chromium, demo_server, tmp_path):
+    engine = make_engine(demo_server.env["DATABASE_URL"])
     with session_scope(engine) as s:
         where = intake.place(s, 121.4001, 29.1512, "gps")
     data = jpeg((900, 700), gps=gps_ifd(121.4001, 29.1512))
     code = intake.submit(engine, intake.Submission([data], "illegal_dumping", where, size="truck"),
-                         Path(loop_server.env["QINGXI_PHOTO_DIR"])).code
+                         Path(demo_server.env["QINGXI_PHOTO_DIR"])).code
     with session_scope(engine) as s:
         rid = s.scalars(select(Report.id).where(Report.code == code)).one()
 
     staff = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(staff, loop_server.url, "demo-staff", DEMO_PASSWORD)
-    _open(staff, loop_server.url, rid, code)
+    sign_in(staff, demo_server.url, "demo-staff", DEMO_PASSWORD)
+    _open(staff, demo_server.url, rid, code)
     _act(staff, "签收")
     assert _state(engine, code) == "signed"
     _act(staff, "派单给承办单位", unit="沙柳村村委会（演示）")
@@ -98,19 +91,19 @@ def test_staff_and_handler_close_the_loop(chromium, loop_server, tmp_path):
     staff.get_by_test_id("stSidebar").get_by_text("已登录：演示工作人员").wait_for(timeout=30_000)
 
     handler = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(handler, loop_server.url, "demo-handler", DEMO_PASSWORD)
-    _open(handler, loop_server.url, rid)
+    sign_in(handler, demo_server.url, "demo-handler", DEMO_PASSWORD)
+    _open(handler, demo_server.url, rid)
     after = tmp_path / "after.jpg"
     after.write_bytes(jpeg((800, 600)))
     _act(handler, "办结（附处理后照片）", note="已清运", photo=after)
     assert _state(engine, code) == "resolved"
 
-    _open(staff, loop_server.url, rid, code)
+    _open(staff, demo_server.url, rid, code)
     _act(staff, "确认已解决并关闭", note="垃圾已清运完毕，谢谢反映。")
     assert _state(engine, code) == "fixed"
 
     reporter = chromium.new_context(locale="zh-CN").new_page()
-    reporter.goto(f"{loop_server.url}/track?code={code}&lang=zh")
+    reporter.goto(f"{demo_server.url}/track?code={code}&lang=zh")
     wait_idle(reporter)
     reporter.get_by_role("heading", name="已解决").wait_for(timeout=30_000)
     reporter.get_by_text("垃圾已清运完毕，谢谢反映。").wait_for()
@@ -119,6 +112,6 @@ def test_staff_and_handler_close_the_loop(chromium, loop_server, tmp_path):
     staff.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
     staff.wait_for_load_state()
     wait_idle(staff)
-    staff.goto(f"{loop_server.url}/triage?lang=zh")
+    staff.goto(f"{demo_server.url}/triage?lang=zh")
     wait_idle(staff)
     assert staff.get_by_role("heading", name="分拣台 · 待办问题").count() == 0
