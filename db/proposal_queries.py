@@ -250,7 +250,3 @@ def deputies(session: Session) -> list[User]:
     """Active deputy accounts, for the filing form's pickers."""
     return list(session.scalars(select(User).where(User.role == "deputy", User.disabled.is_(False))
                                 .order_by(User.display_name)))
-
-
-def report_id_by_code(session: Session, code: str) -> int | None:
-    return session.scalar(select(Report.id).where(Report.code == code))

@@ -127,7 +127,7 @@ from db.models import (
 )
 from db.models import CLEANUP_STATES, ProposalCleanupLink
 from db.proposal_queries import RegisterFilter
-from qingxi import audit, geography, permissions, photos
+from qingxi import audit, codes, geography, permissions, photos
 from qingxi.permissions import Denied
 from qingxi.refusals import Refusal
 from qingxi.settings import current as settings
@@ -1299,5 +1299,6 @@ def choices(engine: Engine) -> Choices:
 def proposals_for_code(engine: Engine, code: str, user=None, now: datetime | None = None) -> list[Row]:
     """proposals_for_report by a report's tracking code (the status page knows only the code)."""
     with session_scope(engine) as s:
-        report_id = q.report_id_by_code(s, (code or "").strip().upper())
+        report = repo.report_by_code(s, codes.normalise(code or ""))
+        report_id = None if report is None else report.id
     return [] if report_id is None else proposals_for_report(engine, report_id, user, now)
