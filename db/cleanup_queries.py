@@ -330,13 +330,6 @@ def cleaned_by_events(session: Session, report_code: str) -> list[Cleanup]:
     return list(session.scalars(query))
 
 
-def proposal_link(session: Session, proposal_id: int, cleanup_id: int) -> ProposalCleanupLink | None:
-    """The active link between a proposal and an event, if any."""
-    return session.scalars(select(ProposalCleanupLink).where(
-        ProposalCleanupLink.proposal_id == proposal_id, ProposalCleanupLink.cleanup_id == cleanup_id,
-        ProposalCleanupLink.unlinked_at.is_(None))).first()
-
-
 def proposal_cleanups(session: Session, proposal_id: int, states: Sequence[str]) -> list[Cleanup]:
     """Events in `states` with an active link to the proposal, oldest link first."""
     query = (select(Cleanup).join(ProposalCleanupLink, ProposalCleanupLink.cleanup_id == Cleanup.id)

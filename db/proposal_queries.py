@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
-    CongressSession, Proposal, ProposalAnswer, ProposalContact, ProposalEvent, ProposalExtension,
+    CongressSession, Proposal, ProposalAnswer, ProposalCleanupLink, ProposalContact, ProposalEvent, ProposalExtension,
     ProposalReportLink, ProposalResult, ProposalSigner, ProposalUnit, ProposalVillage, Report, Unit, User,
     Village,
 )
@@ -191,10 +191,11 @@ def report(session: Session, report_id: int) -> Report | None:
     return session.get(Report, report_id)
 
 
-def active_link(session: Session, proposal_id: int, report_id: int) -> ProposalReportLink | None:
-    return session.scalars(select(ProposalReportLink).where(
-        ProposalReportLink.proposal_id == proposal_id, ProposalReportLink.report_id == report_id,
-        ProposalReportLink.unlinked_at.is_(None))).first()
+def active_link(session: Session, model: type[ProposalReportLink] | type[ProposalCleanupLink], proposal_id: int,
+                column: str, target_id: int) -> ProposalReportLink | ProposalCleanupLink | None:
+    """The live link of a proposal to a report or a clean-up day (`column` names the target), if any."""
+    return session.scalars(select(model).where(
+        model.proposal_id == proposal_id, getattr(model, column) == target_id, model.unlinked_at.is_(None))).first()
 
 
 def linked_reports(session: Session, proposal_id: int) -> list[Report]:

@@ -839,7 +839,7 @@ def link_report(engine: Engine, user, proposal_id: int, report_id: int, now: dat
         report = q.report(c.session, report_id)
         if report is None or report.hidden:
             raise ProposalError("report_not_found")
-        if q.active_link(c.session, c.proposal.id, report_id) is not None:
+        if q.active_link(c.session, ProposalReportLink, c.proposal.id, "report_id", report_id) is not None:
             raise ProposalError("already_linked")
         return _start_link(c, "link", ProposalReportLink, "report_id", report_id)
 
@@ -849,7 +849,7 @@ def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason
     """End a link: the row stays (unlinked_by/at) and the history says so."""
     reason = _text(reason, required=False)
     with _acting(engine, user, proposal_id, "link", now) as c:
-        link = q.active_link(c.session, c.proposal.id, report_id)
+        link = q.active_link(c.session, ProposalReportLink, c.proposal.id, "report_id", report_id)
         if link is None:
             raise ProposalError("not_linked")
         _end_link(c, "unlink", link, "report_id", report_id, reason)
@@ -867,7 +867,7 @@ def link_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, now: d
         event = cq.cleanup(c.session, cleanup_id)
         if event is None or (event.state == "draft" and not _is_staff(c.actor)):
             raise ProposalError("cleanup_not_found")
-        if cq.proposal_link(c.session, c.proposal.id, cleanup_id) is not None:
+        if q.active_link(c.session, ProposalCleanupLink, c.proposal.id, "cleanup_id", cleanup_id) is not None:
             raise ProposalError("cleanup_already_linked")
         return _start_link(c, "link_cleanup", ProposalCleanupLink, "cleanup_id", cleanup_id)
 
@@ -877,7 +877,7 @@ def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reas
     """End a clean-up link: the row stays (unlinked_by/at) and the history says so."""
     reason = _text(reason, required=False)
     with _acting(engine, user, proposal_id, "link", now) as c:
-        link = cq.proposal_link(c.session, c.proposal.id, cleanup_id)
+        link = q.active_link(c.session, ProposalCleanupLink, c.proposal.id, "cleanup_id", cleanup_id)
         if link is None:
             raise ProposalError("cleanup_not_linked")
         _end_link(c, "unlink_cleanup", link, "cleanup_id", cleanup_id, reason)
