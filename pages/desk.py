@@ -1,7 +1,6 @@
 """The triage desk: the queue ordered by the first response clock to run out, a page at a time,
 a search over every report, and one report's details and actions. Handlers see only their
 unit's work (the services enforce it)."""
-from datetime import datetime, time, timedelta
 
 import streamlit as st
 
@@ -64,8 +63,9 @@ def _search(user, villages: dict[int, str]) -> None:
                                    key="find_state", format_func=labels("state"))
             dates = right.date_input(t("map.filter.dates"), value=(), key="find_dates", format="YYYY-MM-DD")
             if st.form_submit_button(t("scale.desk.run")):
+                since, until = settings().day_bounds(dates)
                 st.session_state["find"] = SearchFilter(code=code or None, village_id=village, category=category,
-                                                        state=state, **_day_range(dates))
+                                                        state=state, since=since, until=until)
                 st.session_state["find_page"] = 1
         if (found := st.session_state.get("find")) is None:
             return
@@ -83,15 +83,6 @@ def _search(user, villages: dict[int, str]) -> None:
             act.button(t("desk.open"), key=f"find{r['id']}", on_click=st.session_state.__setitem__,
                        args=("desk_report", r["id"]))
         _pager("find_page", result.page, result.pages, result.total)
-
-
-def _day_range(dates) -> dict:
-    """Local calendar days from a date input (none, a start, or a start and an end) as UTC bounds."""
-    if not dates:
-        return {}
-    tz = settings().timezone
-    return {"since": datetime.combine(dates[0], time.min, tz),
-            "until": datetime.combine(dates[-1] + timedelta(days=1), time.min, tz)}
 
 
 def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:

@@ -5,7 +5,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -98,14 +98,14 @@ def map_filter(categories: Iterable[str] = (), kinds: Iterable[str] = (), villag
     """The SQL filter for what a visitor picked. Dates are local calendar days (a date input gives
     none, a start, or a start and an end); a km range spanning the whole reach is no filter, so
     reports off the reach stay on the map."""
-    tz = settings().timezone
     kinds = set(kinds)
+    since, until = settings().day_bounds(dates)
     return Filter(
         categories=tuple(categories),
         states=tuple(s.value for s, k in KIND.items() if k.value in kinds),
         village_id=village_id,
-        since=datetime.combine(dates[0], time.min, tz) if dates else None,
-        until=datetime.combine(dates[-1] + timedelta(days=1), time.min, tz) if dates else None,
+        since=since,
+        until=until,
         km=None if km is None or (km[0] <= 0 and km[1] >= reach_km) else (float(km[0]), float(km[1])),
     )
 

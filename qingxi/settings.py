@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,6 +52,14 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    def day_bounds(self, days: Sequence[date]) -> tuple[datetime | None, datetime | None]:
+        """Local calendar days as instants [since, until): a date input gives none, a start, or a
+        start and an end."""
+        if not days:
+            return None, None
+        return (datetime.combine(days[0], time.min, self.timezone),
+                datetime.combine(days[-1] + timedelta(days=1), time.min, self.timezone))
 
 
 def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Settings:
