@@ -48,15 +48,21 @@ def _drop_schema(schema: str) -> None:
     admin.dispose()
 
 
+def _empty(backend: str, folder: Path) -> tuple[str, str | None]:
+    """An empty database's URL on `backend` and its PostgreSQL schema (None for SQLite)."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'qingxi.db'}", None
+    schema, url = _pg_schema_url()
+    return url, schema
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path: Path):
     """An empty database URL (not migrated) on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'qingxi.db'}"
-        return
-    schema, url = _pg_schema_url()
+    url, schema = _empty(request.param, tmp_path)
     yield url
-    _drop_schema(schema)
+    if schema:
+        _drop_schema(schema)
 
 
 @pytest.fixture
@@ -65,6 +71,18 @@ def engine(db_url):
     migrate.upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_engine(request, tmp_path_factory):
+    """A migrated database on each backend that one module's tests share (they only read it)."""
+    url, schema = _empty(request.param, tmp_path_factory.mktemp("module"))
+    eng = make_engine(url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+    if schema:
+        _drop_schema(schema)
 
 
 @pytest.fixture

@@ -17,13 +17,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select, text
 
-from db import dashboard_queries, migrate
-from db.engine import make_engine, session_scope
+from db import dashboard_queries
+from db.engine import session_scope
 from db.models import User, utcnow
 from db.triage_queries import QueueFilter, SearchFilter
 from qingxi import dashboard, generate, geography, public, triage
 from qingxi.reports import OPEN_STATES
-from tests.conftest import _drop_schema, _pg_schema_url
 
 OURS = {"ix_reports_work", "ix_reports_created_clocks", "ix_reports_fixed_at", "ix_reports_closed_at",
         "ix_reports_map", "ix_reports_map_km", "ix_reports_village_created", "ix_reports_category_created",
@@ -31,27 +30,17 @@ OURS = {"ix_reports_work", "ix_reports_created_clocks", "ix_reports_fixed_at", "
 OPEN = [s.value for s in OPEN_STATES]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def loaded(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def loaded(module_engine, tmp_path_factory):
     """One database per backend with 3,000 generated reports, analysed; shared by this module."""
-    folder = tmp_path_factory.mktemp("plans")
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'plans.db'}"
-    else:
-        schema, url = _pg_schema_url()
-    engine = make_engine(url)
-    migrate.upgrade(engine)
+    engine = module_engine
     with session_scope(engine) as s:
         geography.install_reference(s)
         s.add(User(username="plan-staff", display_name="Plan", role="staff"))
-    generate.reports(engine, folder / "photos", 3000, seed=11)
+    generate.reports(engine, tmp_path_factory.mktemp("plans") / "photos", 3000, seed=11)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
-    yield engine
-    engine.dispose()
-    if schema:
-        _drop_schema(schema)
+    return engine
 
 
 def _captured(engine, run, marker: str) -> tuple[str, object]:

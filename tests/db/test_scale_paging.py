@@ -20,8 +20,10 @@ UTC = timezone.utc
 OPEN = {s.value for s in OPEN_STATES}
 
 
-@pytest.fixture
-def world(engine, tmp_path):
+@pytest.fixture(scope="module")
+def world(module_engine, tmp_path_factory):
+    """1,500 generated reports, some of a handler's unit, a few hidden; the tests only read them."""
+    engine = module_engine
     with session_scope(engine) as s:
         geography.install_reference(s)
         unit = Unit(name="沙柳村村委会")
@@ -29,7 +31,7 @@ def world(engine, tmp_path):
         s.flush()
         s.add_all([User(username="staff", display_name="Staff", role="staff"),
                    User(username="hand", display_name="Hand", role="handler", unit_id=unit.id)])
-    generate.reports(engine, tmp_path / "photos", 1500, seed=5)
+    generate.reports(engine, tmp_path_factory.mktemp("paging") / "photos", 1500, seed=5)
     with session_scope(engine) as s:
         s.query(Report).filter(Report.id % 7 == 0).update({Report.unit_id: unit.id}, synchronize_session=False)
         s.query(Report).filter(Report.id % 97 == 0).update({Report.hidden: True}, synchronize_session=False)
