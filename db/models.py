@@ -260,7 +260,19 @@ class MapCell(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-class Photo(Base):
+class StoredPhoto:
+    """The metadata-free copies qingxi.photos made of a photo: content-addressed public copy and
+    thumbnail, their size, and the hash of the bytes that were sent."""
+
+    sha256: Mapped[str] = mapped_column(String(64))
+    public_name: Mapped[str] = mapped_column(String(80))
+    thumb_name: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Photo(StoredPhoto, Base):
     __tablename__ = "photos"
     __table_args__ = (
         CheckConstraint("kind IN ('report','after','observation')", name="kind"),
@@ -271,14 +283,8 @@ class Photo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="report")
-    sha256: Mapped[str] = mapped_column(String(64))  # of the bytes the person sent
-    public_name: Mapped[str] = mapped_column(String(80))  # content-addressed, metadata-free copy
-    thumb_name: Mapped[str] = mapped_column(String(80))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
     taken_at: Mapped[datetime | None]
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     report: Mapped[Report] = relationship(back_populates="photos")
 
 
@@ -548,18 +554,6 @@ class ResultUpdate(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str] = mapped_column(String(100), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class StoredPhoto:
-    """The metadata-free copies qingxi.photos made of a photo: content-addressed public copy and
-    thumbnail, their size, and the hash of the bytes that were sent."""
-
-    sha256: Mapped[str] = mapped_column(String(64))
-    public_name: Mapped[str] = mapped_column(String(80))
-    thumb_name: Mapped[str] = mapped_column(String(80))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ResultPhoto(StoredPhoto, Base):
