@@ -10,7 +10,7 @@ import streamlit as st
 from db import accounts_repo, admin_queries
 from qingxi import audit, clocks, permissions, settings_admin
 from qingxi.reports import CATEGORIES
-from ui import current_user, engine, labels, session, t, text
+from ui import current_user, engine, error_text, labels, session, t, text
 
 NOTICE = "settings_notice"  # (ok, text), shown once after an action
 ACTIONS = ("routing.edit", "clocks.edit", "templates.edit", "audit.read")
@@ -21,7 +21,7 @@ def _run(call, *args, done: str = "settings.saved") -> None:
     try:
         call(engine(), current_user(), *args)
     except (settings_admin.SettingsError, clocks.ClockError) as err:
-        st.session_state[NOTICE] = (False, t(f"settings.error.{err.key}", **err.values))
+        st.session_state[NOTICE] = (False, error_text(err))
     except permissions.Denied:
         st.session_state[NOTICE] = (False, t("settings.refused"))
     else:

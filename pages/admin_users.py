@@ -5,7 +5,7 @@ import streamlit as st
 
 from db import accounts_repo
 from qingxi import accounts, permissions
-from ui import current_user, engine, labels, session, t
+from ui import current_user, engine, error_text, labels, session, t
 
 NOTICE = "admin_notice"  # (kind, text, one-time password or None), shown once after an action
 
@@ -15,7 +15,7 @@ def _run(action, *args, done: str) -> None:
     try:
         result = action(engine(), current_user(), *args)
     except accounts.AccountError as err:
-        st.session_state[NOTICE] = ("error", t(f"auth.error.{err.key}", **err.values), None)
+        st.session_state[NOTICE] = ("error", error_text(err), None)
     except permissions.Denied:
         st.session_state[NOTICE] = ("error", t("admin.refused"), None)
     else:

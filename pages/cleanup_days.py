@@ -13,6 +13,7 @@ from qingxi.cleanups import CleanupError
 from qingxi import permissions
 from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
+from qingxi.refusals import Refusal
 from qingxi.settings import current as settings
 from ui import current_user, engine, error_text, flash, lang, session, show_flash, t, text
 
@@ -31,11 +32,7 @@ def signup_page() -> st.Page:
 
 def refusal(err: Exception) -> str:
     """A refusal in the person's words."""
-    if isinstance(err, CleanupError):
-        return t(f"cleanup.error.{err.key}", **err.values)
-    if isinstance(err, PhotoError):
-        return error_text(err)
-    return t("desk.denied")
+    return error_text(err) if isinstance(err, Refusal) else t("desk.denied")
 
 
 def attempt(page: str, done: str, action, *args, **kw):

@@ -15,7 +15,7 @@ from qingxi import intake, permissions, public
 from qingxi.cleanups import CleanupError
 from qingxi.permissions import Denied
 from qingxi.settings import current as settings
-from ui import current_user, engine, labels, lang, session, show_flash, t, text
+from ui import current_user, engine, labels, lang, session, show_flash, t
 
 PLAN_PATH = "cleanup-planning"
 DAY_PATH = "cleanup-day"

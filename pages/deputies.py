@@ -8,7 +8,7 @@ import streamlit as st
 from pages import proposal_page
 from qingxi import permissions, proposals as P
 from qingxi.permissions import Denied
-from ui import current_user, engine, flash, labels, lang, show_flash, t
+from ui import current_user, engine, error_text, flash, labels, lang, show_flash, t
 
 
 def register() -> None:
@@ -95,7 +95,7 @@ def _file_form(user, o: P.Choices) -> None:
                                  number=number or None)
                     flash("proposals", True, t("props.filed", id=pid))
                 except P.ProposalError as err:
-                    flash("proposals", False, t(f"proposal.error.{err.key}", **err.values))
+                    flash("proposals", False, error_text(err))
                 except Denied:
                     flash("proposals", False, t("props.denied"))
             st.rerun()

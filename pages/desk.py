@@ -11,7 +11,7 @@ from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, TransitionError
 from qingxi.settings import current as settings
-from ui import current_user, engine, flash, labels, session, show_flash, t, text
+from ui import current_user, engine, error_text, flash, labels, session, show_flash, t, text
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}
@@ -171,7 +171,7 @@ def _moderation(call) -> None:
         call()
         flash("desk", True, t("desk.done"))
     except triage.DeskError as err:
-        flash("desk", False, t(f"desk.error.{err.key}", **err.values))
+        flash("desk", False, error_text(err))
     except Denied:
         flash("desk", False, t("desk.denied"))
 
@@ -218,10 +218,10 @@ def _run(user, rid: int, action: str, note: str, unit, priority, public: bool, t
         calls[action]()
         flash("desk", True, t("desk.done"))
     except triage.DeskError as err:
-        flash("desk", False, t(f"desk.error.{err.key}", **err.values))
+        flash("desk", False, error_text(err))
     except TransitionError:
         flash("desk", False, t("desk.error.transition"))
     except Denied:
         flash("desk", False, t("desk.denied"))
     except PhotoError as err:
-        flash("desk", False, t(f"photo.error.{err.key}"))
+        flash("desk", False, error_text(err))

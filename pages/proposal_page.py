@@ -16,7 +16,7 @@ from qingxi.permissions import Denied
 from qingxi.photos import PhotoError
 from qingxi.reports import kind_of
 from qingxi.settings import current as settings
-from ui import current_user, engine, flash, labels, lang, session, show_flash, t, text
+from ui import current_user, engine, error_text, flash, labels, lang, session, show_flash, t, text
 
 URL = "proposal"
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
@@ -246,11 +246,10 @@ def _run(call, done: str, attachments: bool = False) -> None:
         call()
         flash("proposal", True, t(done))
     except P.ProposalError as err:
-        flash("proposal", False, t(f"proposal.error.{err.key}", **err.values))
+        flash("proposal", False, error_text(err))
     except PhotoError as err:
-        key = "props.attachment_kind" if attachments and err.key in ("not_image", "unsupported") \
-            else f"photo.error.{err.key}"
-        flash("proposal", False, t(key, **getattr(err, "values", {})))
+        flash("proposal", False, t("props.attachment_kind") if attachments and err.key in ("not_image", "unsupported")
+              else error_text(err))
     except Denied:
         flash("proposal", False, t("props.denied"))
 

@@ -57,7 +57,7 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
             kept[f.file_id] = done.get(f.file_id) or photos.prepare(data)
             good.append((data, kept[f.file_id]))
         except PhotoError as err:
-            st.error(f"{f.name}: {t(f'photo.error.{err.key}')}")
+            st.error(f"{f.name}: {error_text(err)}")
     if len(good) > intake.MAX_PHOTOS:
         st.error(t("intake.error.too_many_photos", most=intake.MAX_PHOTOS))
     if good:

@@ -35,6 +35,8 @@ _hasher = PasswordHasher()  # argon2-cffi's defaults are argon2id (RFC 9106 low-
 class AccountError(Refusal):
     """Bad input or a refused change; `key` names the message (auth.error.<key>)."""
 
+    area = "auth"
+
 
 class SignInError(AccountError):
     """Sign-in refused. Only two keys: `wrong` (whatever was wrong) and `slowed` (with minutes)."""

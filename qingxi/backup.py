@@ -26,6 +26,8 @@ PHOTOS = "photos"
 class BackupError(Refusal):
     """A backup or restore that cannot go ahead; `key` names the message (backup.error.<key>)."""
 
+    area = "backup"
+
 
 @dataclass(frozen=True)
 class Summary:

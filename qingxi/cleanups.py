@@ -6,7 +6,7 @@ account, ask `permissions.require` themselves, work in one transaction and write
 cancel by code, status, summary, .ics) need no account: the sign-up code is the key, and nothing
 they return names or reaches anybody else. Every refusal raises `CleanupError(key, **values)`
 before the commit, so nothing is changed; its words are `cleanup.error.<key>` in the catalogs
-(pages: `t(f"cleanup.error.{err.key}", **err.values)`). `permissions.Denied` for a role that may
+(pages: `ui.error_text(err)`). `permissions.Denied` for a role that may
 not act. Clocks: every function that looks at "now" takes `now=` (aware UTC; default utcnow()).
 
 PUBLIC API (for pages/)
@@ -173,6 +173,8 @@ _LIMITS = {"participants": 10_000, "hours": 100_000, "bags": 100_000, "kg": 1_00
 
 class CleanupError(Refusal):
     """A refusal the person can act on; `key` names the message (cleanup.error.<key>)."""
+
+    area = "cleanup"
 
 
 # ---------------------------------------------------------------- shapes handed to pages

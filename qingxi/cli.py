@@ -61,7 +61,7 @@ def create_user(username: str, role: str, name: str, unit: str | None, from_stdi
                 unit_id = found.id
             accounts.add_account(session, None, username, name, role, password, unit_id)
     except accounts.AccountError as err:
-        print(t(f"auth.error.{err.key}", lang, **err.values), file=sys.stderr)
+        print(err.message(lang), file=sys.stderr)
         return 2
     print(f"account {accounts.normalise(username)} ({role}) created")
     return 0
@@ -107,7 +107,7 @@ def make_backup(dest: Path, lang: str) -> int:
     try:
         done = backup.backup(cfg.database_url, cfg.photo_dir, dest)
     except backup.BackupError as err:
-        print(t(f"backup.error.{err.key}", lang, **err.values), file=sys.stderr)
+        print(err.message(lang), file=sys.stderr)
         return 2
     print(t("backup.done", lang, folder=str(done.folder), started=done.started_at.isoformat(timespec="seconds"),
             photos=done.photos))
@@ -119,7 +119,7 @@ def restore(src: Path, force: bool, lang: str) -> int:
     try:
         copied = backup.restore(src, cfg.database_url, cfg.photo_dir, force=force)
     except backup.BackupError as err:
-        print(t(f"backup.error.{err.key}", lang, **err.values), file=sys.stderr)
+        print(err.message(lang), file=sys.stderr)
         return 2
     migrate.upgrade(engine_for(cfg.database_url))  # a backup from an older release catches up
     print(t("backup.restored", lang, folder=str(src), photos=copied))

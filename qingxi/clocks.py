@@ -47,6 +47,8 @@ Targets = Mapping[str, Mapping[str, int]]  # priority → clock → seconds
 class ClockError(Refusal):
     """A target the admin can correct; `key` names the message."""
 
+    area = "settings"
+
 
 @dataclass(frozen=True)
 class Clock:

@@ -32,6 +32,8 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 class IntakeError(Refusal):
     """A problem the person can fix; `key` names the message (intake.error.<key>)."""
 
+    area = "intake"
+
 
 @dataclass(frozen=True)
 class Place:

@@ -22,6 +22,8 @@ from typing import TypeVar
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from qingxi.refusals import Refusal
+
 pillow_heif.register_heif_opener()
 
 PUBLIC_SIDE = 1600
@@ -43,16 +45,15 @@ _TURN = {
 _T = TypeVar("_T")
 
 
-class PhotoError(ValueError):
-    """A photo we refuse; the UI shows "photo.error.<key>"."""
+class PhotoError(Refusal):
+    """A photo we refuse (photo.error.<key>)."""
 
-    key: str
+    area = "photo"
 
     def __init__(self, key: str) -> None:
         if key not in ERROR_KEYS:
             raise ValueError(f"unknown photo error {key!r}")
         super().__init__(key)
-        self.key = key
 
 
 @dataclass(frozen=True)

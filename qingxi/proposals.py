@@ -163,6 +163,8 @@ PDF_MAGIC = b"%PDF-"
 class ProposalError(Refusal):
     """A refusal the person can act on; `key` names the message (proposal.error.<key>)."""
 
+    area = "proposal"
+
 
 # ---------------------------------------------------------------- pure rules
 

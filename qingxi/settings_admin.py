@@ -29,6 +29,8 @@ TEMPLATE_STATES = tuple(s.value for s in State)
 class SettingsError(Refusal):
     """A refusal the admin can correct; `key` names the message (settings.error.<key>)."""
 
+    area = "settings"
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -62,6 +62,8 @@ VERIFIED_NOTE = "verified"
 class DeskError(Refusal):
     """A refusal the person can act on; `key` names the message (desk.error.<key>)."""
 
+    area = "desk"
+
 
 # ---------------------------------------------------------------- helpers
 

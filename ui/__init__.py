@@ -13,7 +13,7 @@ from db import migrate
 from db.engine import engine_for, session_scope
 from db.models import User
 from qingxi import accounts, geography, i18n
-from qingxi.photos import PhotoError
+from qingxi.refusals import Refusal
 from qingxi.settings import current as settings
 
 
@@ -42,10 +42,9 @@ def show_flash(page: str) -> None:
         (st.success if outcome[0] else st.error)(outcome[1])
 
 
-def error_text(err: Exception) -> str:
-    """A refusal in the person's language (IntakeError and PhotoError carry a message key)."""
-    prefix = "photo.error" if isinstance(err, PhotoError) else "intake.error"
-    return t(f"{prefix}.{err.key}", **getattr(err, "values", {}))
+def error_text(err: Refusal) -> str:
+    """A refusal in the person's language."""
+    return err.message(lang())
 
 
 @st.cache_resource(show_spinner=False)
