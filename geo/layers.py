@@ -97,6 +97,15 @@ def section_layer(path: list[list[float]], tip: str) -> pdk.Layer:
                      width_min_pixels=6, pickable=True)
 
 
+def section_deck(lines: list[dict], path: list[list[float]] | None, tip: str, over: list[pdk.Layer],
+                 tile_url: str | None, zoom: float, fallback: tuple[float, float] | None = None) -> pdk.Deck:
+    """The river with one stretch highlighted (path None: none) and `over` drawn on top, centred on
+    the middle of the stretch, else on `fallback`, else the whole reach."""
+    shown = [river_layer(lines), *([section_layer(path, tip)] if path else []), *over]
+    middle = path[len(path) // 2] if path else fallback
+    return deck(shown, tile_url=tile_url, view=focus(middle[0], middle[1], zoom) if middle else VIEW)
+
+
 def result_layer(results: list[dict]) -> pdk.Layer:
     """results: dicts with lon, lat, tip — what a proposal built or did, as green discs."""
     return pdk.Layer("ScatterplotLayer", results, id="results", get_position=["lon", "lat"],

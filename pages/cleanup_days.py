@@ -70,14 +70,11 @@ def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
     """The river, the day's section and the meeting point; no basemap unless one is configured."""
     stretch = dossier.river_section(engine(), ev.km_from, ev.km_to)
     with session() as s:
-        river = layers.river_layer(public.river_lines(s, lang()))
-    shown = [river]
-    if stretch is not None:
-        shown.append(layers.section_layer(stretch.path, section(ev)))
-    shown.append(layers.pin_layer(ev.meeting_lon, ev.meeting_lat))
-    lon, lat = stretch.path[len(stretch.path) // 2] if stretch else (ev.meeting_lon, ev.meeting_lat)
-    st.pydeck_chart(layers.deck(shown, tile_url=settings().tile_url, view=layers.focus(lon, lat, 13)),
-                    height=height, key=key)
+        lines = public.river_lines(s, lang())
+    deck = layers.section_deck(lines, stretch.path if stretch else None, section(ev),
+                               [layers.pin_layer(ev.meeting_lon, ev.meeting_lat)], settings().tile_url, zoom=13,
+                               fallback=(ev.meeting_lon, ev.meeting_lat))
+    st.pydeck_chart(deck, height=height, key=key)
     st.caption(t("cupage.map_legend"))
 
 

@@ -197,17 +197,14 @@ def _cleanups(d: P.Detail) -> None:
 def _map(d: P.Detail, section: dossier.Section | None) -> None:
     st.subheader(t("props.section"))
     with session() as s:
-        base = public.map_base(s, lang())
-    shown = [layers.river_layer(base.lines)]
-    if section is not None:
-        shown.append(layers.section_layer(section.path, t("props.section")))
-    shown.append(layers.result_layer([{"lon": r.lon, "lat": r.lat, "tip": f"{r.title} {r.progress}%"}
-                                      for r in d.results if r.lon is not None and r.lat is not None]))
-    shown.append(layers.report_layer([{"id": r.id, "lon": r.lon, "lat": r.lat, "kind": kind_of(r.state).value,
-                                       "tip": f"#{r.id} {t(f'category.{r.category}')}"} for r in d.reports]))
-    middle = section.path[len(section.path) // 2] if section else None
-    view = layers.focus(middle[0], middle[1], 13.5) if middle else layers.VIEW
-    st.pydeck_chart(layers.deck(shown, tile_url=settings().tile_url, view=view), key="proposal_map", height=380)
+        lines = public.river_lines(s, lang())
+    over = [layers.result_layer([{"lon": r.lon, "lat": r.lat, "tip": f"{r.title} {r.progress}%"}
+                                 for r in d.results if r.lon is not None and r.lat is not None]),
+            layers.report_layer([{"id": r.id, "lon": r.lon, "lat": r.lat, "kind": kind_of(r.state).value,
+                                  "tip": f"#{r.id} {t(f'category.{r.category}')}"} for r in d.reports])]
+    deck = layers.section_deck(lines, section.path if section else None, t("props.section"), over,
+                               settings().tile_url, zoom=13.5)
+    st.pydeck_chart(deck, key="proposal_map", height=380)
     st.caption(t("props.map_legend"))
 
 
