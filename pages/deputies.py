@@ -28,7 +28,7 @@ def register() -> None:
 
 
 def _filters(o: P.Choices) -> P.RegisterFilter:
-    sessions = {s.id: (s.name_zh if lang() == "zh" else s.name_en) for s in o.sessions}
+    sessions = {s.id: s.name(lang()) for s in o.sessions}
     with st.expander(t("props.filters"), icon=":material/filter_list:"):
         left, right = st.columns(2)
         session_id = left.selectbox(t("props.session"), list(sessions), index=None, key="pl_session",
@@ -46,7 +46,7 @@ def _card(row: P.Row, mine: bool = False) -> None:
     with st.container(border=True):
         title = f"{row.number} · {row.title}"
         st.markdown(f":red[**{proposal_page.plain(title)}**]" if row.overdue else f"**{proposal_page.plain(title)}**")
-        facts = [t(f"proposal.topic.{row.topic}"), row.session.name_zh if lang() == "zh" else row.session.name_en,
+        facts = [t(f"proposal.topic.{row.topic}"), row.session.name(lang()),
                  f'{t("proposal.lead")}: {row.lead_deputy}']
         if row.answer_class:
             facts.append(t(f"proposal.class.{row.answer_class}"))
@@ -64,7 +64,7 @@ def _card(row: P.Row, mine: bool = False) -> None:
 
 
 def _file_form(user, o: P.Choices) -> None:
-    sessions = {s.id: (s.name_zh if lang() == "zh" else s.name_en) for s in o.sessions}
+    sessions = {s.id: s.name(lang()) for s in o.sessions}
     with st.expander(t("props.file_new"), icon=":material/note_add:"), st.form("pl_file"):
         number = st.text_input(t("props.number_optional"), key="pl_file_number")
         title = st.text_input(t("props.title"), key="pl_file_title")

@@ -85,7 +85,7 @@ def state_line(row: P.Row) -> str:
 def _head(d: P.Detail) -> None:
     row = d.row
     st.title(row.title)
-    session_name = row.session.name_zh if lang() == "zh" else row.session.name_en
+    session_name = row.session.name(lang())
     st.caption(f'{t("props.number")} {row.number} · {session_name} · {t(f"proposal.topic.{row.topic}")} · '
                f'{t("props.filed_on")} {row.filed_on.isoformat()}')
     (st.error if row.overdue else st.info)(

@@ -129,7 +129,7 @@ def build(d: Detail, lang: str, section: Section | None = None, photo_dir: Path 
         return escape("" if value is None else str(value))
 
     row = d.row
-    session = row.session.name_zh if lang == "zh" else row.session.name_en
+    session = row.session.name(lang)
     out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
            f"<title>{e(row.number)} {e(row.title)}</title><style>{CSS}</style></head><body>",
            f'<p class="meta">{t("dossier.heading")}</p><h1>{e(row.title)}</h1>',

@@ -915,6 +915,9 @@ class SessionInfo:
     meeting: int
     held_on: date
 
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
 
 @dataclass(frozen=True)
 class Row:
