@@ -821,16 +821,23 @@ def update_result(engine: Engine, user, result_id: int, progress: int, status: s
 
 # ---------------------------------------------------------------- evidence: reports (and clean-up days) linked
 
-def _start_link(c: _Ctx, action: str, model, column: str, target_id: int) -> int:
-    """A new active link row (the caller checked the target and that none is active) and its history."""
+def _start_link(c: _Ctx, action: str, model, column: str, target_id: int, taken: str) -> int:
+    """A new active link row (the caller checked the target) and its history; `taken` is the
+    refusal when the pair is already linked."""
+    if q.active_link(c.session, model, c.proposal.id, column, target_id) is not None:
+        raise ProposalError(taken)
     link = model(proposal_id=c.proposal.id, **{column: target_id}, linked_by_id=c.actor.id, linked_at=c.at)
     q.add(c.session, link)
     _act(c, action, f"#{target_id}", {}, {column: target_id, "link_id": link.id})
     return link.id
 
 
-def _end_link(c: _Ctx, action: str, link, column: str, target_id: int, reason: str) -> None:
-    """End a link: the row stays (unlinked_by/at) and the history says so, with the reason."""
+def _end_link(c: _Ctx, action: str, model, column: str, target_id: int, reason: str, missing: str) -> None:
+    """End the active link: the row stays (unlinked_by/at) and the history says so, with the
+    reason; `missing` is the refusal when there is none."""
+    link = q.active_link(c.session, model, c.proposal.id, column, target_id)
+    if link is None:
+        raise ProposalError(missing)
     link.unlinked_by_id, link.unlinked_at = c.actor.id, c.at
     _act(c, action, f"#{target_id} {reason}".strip(), {column: target_id, "link_id": link.id}, {column: None})
 
@@ -841,9 +848,7 @@ def link_report(engine: Engine, user, proposal_id: int, report_id: int, now: dat
         report = q.report(c.session, report_id)
         if report is None or report.hidden:
             raise ProposalError("report_not_found")
-        if q.active_link(c.session, ProposalReportLink, c.proposal.id, "report_id", report_id) is not None:
-            raise ProposalError("already_linked")
-        return _start_link(c, "link", ProposalReportLink, "report_id", report_id)
+        return _start_link(c, "link", ProposalReportLink, "report_id", report_id, "already_linked")
 
 
 def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason: str = "",
@@ -851,10 +856,7 @@ def unlink_report(engine: Engine, user, proposal_id: int, report_id: int, reason
     """End a link: the row stays (unlinked_by/at) and the history says so."""
     reason = _text(reason, required=False)
     with _acting(engine, user, proposal_id, "link", now) as c:
-        link = q.active_link(c.session, ProposalReportLink, c.proposal.id, "report_id", report_id)
-        if link is None:
-            raise ProposalError("not_linked")
-        _end_link(c, "unlink", link, "report_id", report_id, reason)
+        _end_link(c, "unlink", ProposalReportLink, "report_id", report_id, reason, "not_linked")
 
 
 # ---------------------------------------------------------------- clean-up days (issue 6)
@@ -869,9 +871,7 @@ def link_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, now: d
         event = cq.cleanup(c.session, cleanup_id)
         if event is None or (event.state == "draft" and not _is_staff(c.actor)):
             raise ProposalError("cleanup_not_found")
-        if q.active_link(c.session, ProposalCleanupLink, c.proposal.id, "cleanup_id", cleanup_id) is not None:
-            raise ProposalError("cleanup_already_linked")
-        return _start_link(c, "link_cleanup", ProposalCleanupLink, "cleanup_id", cleanup_id)
+        return _start_link(c, "link_cleanup", ProposalCleanupLink, "cleanup_id", cleanup_id, "cleanup_already_linked")
 
 
 def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reason: str = "",
@@ -879,10 +879,7 @@ def unlink_cleanup(engine: Engine, user, proposal_id: int, cleanup_id: int, reas
     """End a clean-up link: the row stays (unlinked_by/at) and the history says so."""
     reason = _text(reason, required=False)
     with _acting(engine, user, proposal_id, "link", now) as c:
-        link = q.active_link(c.session, ProposalCleanupLink, c.proposal.id, "cleanup_id", cleanup_id)
-        if link is None:
-            raise ProposalError("cleanup_not_linked")
-        _end_link(c, "unlink_cleanup", link, "cleanup_id", cleanup_id, reason)
+        _end_link(c, "unlink_cleanup", ProposalCleanupLink, "cleanup_id", cleanup_id, reason, "cleanup_not_linked")
 
 
 @dataclass(frozen=True)
