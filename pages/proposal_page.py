@@ -8,6 +8,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
+from db import accounts_repo
 from geo import layers
 from pages import cleanup_days
 from qingxi import cleanups as cu
@@ -338,7 +339,8 @@ def _with_reason(name: str, call) -> None:
 
 
 def _assign(user, d: P.Detail) -> None:
-    units = P.choices(engine()).units
+    with session() as s:
+        units = {u.id: u.name for u in accounts_repo.active_units(s)}
     with st.expander(t("proposal.action.assign"), expanded=True), st.form("pa_assign", clear_on_submit=True):
         lead_unit = st.selectbox(t("proposal.lead_unit"), list(units), index=None, key="pa_assign_lead",
                                  format_func=units.get)
