@@ -270,6 +270,9 @@ class StoredPhoto:
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the photo was taken, as qingxi.capture read it from the EXIF the copies no longer carry.
+    taken_at: Mapped[datetime | None]
+    taken_source: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
 
 
 class Photo(StoredPhoto, Base):
@@ -283,7 +286,6 @@ class Photo(StoredPhoto, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="report")
-    taken_at: Mapped[datetime | None]
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     report: Mapped[Report] = relationship(back_populates="photos")
 
@@ -300,8 +302,14 @@ class Observation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+def _step_default(context) -> str:
+    return context.get_current_parameters()["to_state"]
+
+
 class StatusChange(Base):
-    """Every state change, with who, when and why; public entries form the reporter's timeline."""
+    """Every state change and note, with who, when and why; public entries form the reporter's timeline.
+    `step` says what happened in the desk's words (a state it moved to, or on_site, reply, confirmed,
+    still_there ...): the reporter's timeline is written from it."""
 
     __tablename__ = "status_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,6 +321,7 @@ class StatusChange(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    step: Mapped[str] = mapped_column(String(24), default=_step_default)
     report: Mapped[Report] = relationship(back_populates="history")
 
 

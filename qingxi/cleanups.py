@@ -969,34 +969,22 @@ def record_results(engine: Engine, user, cleanup_id: int, results: Results, befo
         raise CleanupError("too_many_photos", most=MAX_PHOTOS)
     with session_scope(engine) as s:  # the role before any photo is decoded
         permissions.require(fresh_user(s, user), "cleanup.results")
-    prepared = [(kind, photos.prepare(data)) for kind, batch in (("before", before), ("after", after))
-                for data in batch]
-    folder = photo_dir or settings().photo_dir
-    saved: list[photos.Saved] = []
-    try:
-        with _staff(engine, user, cleanup_id, "cleanup.results", now) as c:
-            ev = c.cleanup
-            _in(ev, *FINISHED)
-            cols = _check_results(results, ev)
-            fields = (*cols, "results_at")
-            old = _snap(ev, *fields) | {"items": {i.item: i.count for i in ev.items}}
-            for key, value in cols.items():
-                setattr(ev, key, value)
-            ev.results_at = ev.updated_at = c.at
-            ev.items = [CleanupItem(item=i, count=int(n)) for i, n in sorted((results.items or {}).items()) if n]
-            for kind, p in prepared:
-                f = photos.save(p, folder)
-                saved.append(f)
-                ev.photos.append(CleanupPhoto(kind=kind, sha256=p.sha256, public_name=f.public_name,
-                                              thumb_name=f.thumb_name, width=p.width, height=p.height,
-                                              created_at=c.at))
-            c.session.flush()
-            _audit(c, "cleanup.results", old, _snap(ev, *fields) | {
-                "items": {i.item: i.count for i in ev.items}, "photos_added": len(prepared)})
-    except BaseException:
-        for f in saved:
-            photos.discard(f)
-        raise
+    kinds = ["before"] * len(before) + ["after"] * len(after)
+    with photos.staged([*before, *after], photo_dir) as staged, \
+            _staff(engine, user, cleanup_id, "cleanup.results", now) as c:
+        ev = c.cleanup
+        _in(ev, *FINISHED)
+        cols = _check_results(results, ev)
+        fields = (*cols, "results_at")
+        old = _snap(ev, *fields) | {"items": {i.item: i.count for i in ev.items}}
+        for key, value in cols.items():
+            setattr(ev, key, value)
+        ev.results_at = ev.updated_at = c.at
+        ev.items = [CleanupItem(item=i, count=int(n)) for i, n in sorted((results.items or {}).items()) if n]
+        ev.photos.extend(CleanupPhoto(kind=kind, created_at=c.at, **f.columns()) for kind, f in zip(kinds, staged))
+        c.session.flush()
+        _audit(c, "cleanup.results", old, _snap(ev, *fields) | {
+            "items": {i.item: i.count for i in ev.items}, "photos_added": len(staged)})
 
 
 def publish_results(engine: Engine, user, cleanup_id: int, *, now: datetime | None = None) -> None:
@@ -1036,7 +1024,8 @@ def mark_cleaned(engine: Engine, user, cleanup_id: int, report_ids: Iterable[int
             link, _ = linked[i]
             report = q.report(c.session, i)
             before = {"state": report.state, "fixed_at": report.fixed_at, "closed_at": report.closed_at}
-            change = move(report, State.FIXED, actor=c.actor.display_name, note=note, public=True, at=c.at)
+            change = move(report, State.FIXED, actor=c.actor.display_name, note=note, public=True, at=c.at,
+                          step="cleaned")
             change.user_id = c.actor.id
             link.cleaned_by_volunteers, link.cleaned_at = True, c.at
             audit.record(c.session, c.actor, "report.cleaned_by_volunteers", "report", i, before,

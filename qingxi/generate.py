@@ -295,8 +295,8 @@ def _histories(rng: np.random.Generator, frame: pd.DataFrame, path_ix: np.ndarra
             if prev is not None:
                 at = at + pd.to_timedelta(rng.exponential(36 * 3600, len(rows)) + 60, unit="s")
             parts.append(pd.DataFrame({"report_id": rows.id.to_numpy(), "from_state": prev, "to_state": state.value,
-                                       "at": at.clip(upper=now).to_numpy(), "actor": "合成工作人员" if prev else "",
-                                       "note": NOTE if prev else "", "public": True}))
+                                       "step": state.value, "at": at.clip(upper=now).to_numpy(),
+                                       "actor": "合成工作人员" if prev else "", "note": NOTE if prev else "", "public": True}))
             prev = state.value
     history = pd.concat(parts, ignore_index=True).sort_values(["report_id", "at"], kind="stable")
     history["at"] = pd.to_datetime(history["at"], utc=True)

@@ -167,39 +167,28 @@ def check(sub: Submission) -> None:
 def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None) -> Receipt:
     """File a report. Refusals raise IntakeError or photos.PhotoError with nothing stored."""
     check(sub)
-    folder = photo_dir or settings().photo_dir
     prepared = [photos.prepare(data) for data in sub.photos]
     hashes = [p.sha256 for p in prepared]
     if len(set(hashes)) < len(hashes):
         raise IntakeError("same_photo_twice")
-    saved: list[photos.Saved] = []
-    try:
-        with session_scope(engine) as s:
-            if (earlier := repo.report_by_photo(s, hashes)) is not None:
-                return Receipt(earlier.code, again=True)
-            saved = [photos.save(p, folder) for p in prepared]
-            report = _report(s, sub, prepared, saved)
-            s.add(report)
-        return Receipt(report.code, again=False)
-    except IntegrityError:
-        with session_scope(engine) as s:
-            earlier = repo.report_by_photo(s, hashes)
-        if earlier is None:
-            _discard(saved)
-            raise
-        # The same photos sent twice at once: the files are the winner's (same bytes, same names).
-        return Receipt(earlier.code, again=True)
-    except BaseException:
-        _discard(saved)
-        raise
+    with photos.staging(photo_dir) as stage:
+        try:
+            with session_scope(engine) as s:
+                if (earlier := repo.report_by_photo(s, hashes)) is not None:
+                    return Receipt(earlier.code, again=True)
+                report = _report(s, sub, [stage.photo(p) for p in prepared])
+                s.add(report)
+            return Receipt(report.code, again=False)
+        except IntegrityError:
+            with session_scope(engine) as s:
+                earlier = repo.report_by_photo(s, hashes)
+            if earlier is None:
+                raise
+            stage.keep()  # the same photos sent twice at once: the files are the winner's too
+            return Receipt(earlier.code, again=True)
 
 
-def _discard(saved: list[photos.Saved]) -> None:
-    for item in saved:
-        photos.discard(item)
-
-
-def _report(s: Session, sub: Submission, prepared: list[photos.Prepared], saved: list[photos.Saved]) -> Report:
+def _report(s: Session, sub: Submission, staged: list[photos.Staged]) -> Report:
     where = sub.place
     anonymous = sub.visibility == "anonymous"
     code = codes.new_code()
@@ -215,29 +204,16 @@ def _report(s: Session, sub: Submission, prepared: list[photos.Prepared], saved:
         reporter_phone=None if anonymous else (normalise_phone(sub.phone) or None),
         visibility=sub.visibility, state=State.SUBMITTED.value, priority=clocks.default_priority(sub.category),
     )
-    report.photos = [_photo_row(p, f, "report") for p, f in zip(prepared, saved)]
-    report.history = [StatusChange(to_state=State.SUBMITTED.value)]
+    report.photos = [Photo(kind="report", **f.columns()) for f in staged]
+    report.history = [StatusChange(to_state=State.SUBMITTED.value, step=State.SUBMITTED.value)]
     return report
 
 
 @contextmanager
 def new_photo(data: bytes | None, kind: str, folder: Path | None = None) -> Iterator[Photo | None]:
     """A photo row for a transaction run inside the block; its files go if the block fails."""
-    if not data:
-        yield None
-        return
-    prepared = photos.prepare(data)
-    saved = photos.save(prepared, folder or settings().photo_dir)
-    try:
-        yield _photo_row(prepared, saved, kind)
-    except BaseException:
-        photos.discard(saved)
-        raise
-
-
-def _photo_row(p: photos.Prepared, f: photos.Saved, kind: str) -> Photo:
-    return Photo(kind=kind, sha256=p.sha256, public_name=f.public_name, thumb_name=f.thumb_name,
-                 width=p.width, height=p.height, taken_at=p.meta.taken_at)
+    with photos.staged([data] if data else [], folder) as staged:
+        yield Photo(kind=kind, **staged[0].columns()) if staged else None
 
 
 def support(engine: Engine, report_id: int, kind: str | None = None, photo: bytes | None = None,

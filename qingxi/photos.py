@@ -13,16 +13,19 @@ import numbers
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from qingxi import capture
 from qingxi.refusals import Refusal
+from qingxi.settings import current as settings
 
 pillow_heif.register_heif_opener()
 
@@ -58,13 +61,14 @@ class PhotoError(Refusal):
 
 @dataclass(frozen=True)
 class Meta:
-    """What the photo's EXIF says. taken_at is the camera's own clock, naive: EXIF rarely names the zone."""
+    """What the photo's EXIF says."""
 
     lon: float | None  # WGS84; None when absent or unusable (see gps_problem)
     lat: float | None
     gps_problem: str | None  # None, "zero" (0/0), "outside_china", "corrupt" (GPS tags present, unreadable)
-    taken_at: datetime | None
+    taken_at: datetime | None  # aware, UTC (qingxi.capture says how it was read)
     device: str | None  # "Make Model"
+    taken_source: str = "none"  # gps / offset / local / none
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,15 @@ class Stored:
     height: int
 
 
-def prepare(data: bytes) -> Prepared:
-    """Check and shrink a photo as sent; raises PhotoError."""
+def prepare(data: bytes, *, zone: tzinfo | None = None, now: datetime | None = None) -> Prepared:
+    """Check and shrink a photo as sent; raises PhotoError. A camera clock without an offset is read
+    in `zone` (the portal's, by default)."""
     if not data:
         raise PhotoError("empty")
     if len(data) > MAX_BYTES:
         raise PhotoError("too_large")
     im = _decode(data)
-    meta, turn = _meta(im)
+    meta, turn = _meta(im, zone or settings().timezone, now or datetime.now(timezone.utc))
     public_im = _fit(_rgb(im), PUBLIC_SIDE)
     if turn is not None:
         public_im = public_im.transpose(turn)  # after shrinking: fewer pixels to move
@@ -118,6 +123,68 @@ def discard(saved: Saved) -> None:
     """Undo a save() whose report was not stored; files that already existed stay."""
     for path in saved.created:
         path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A photo whose copies are written, waiting for its row to commit."""
+
+    prepared: Prepared
+    saved: Saved
+
+    def columns(self) -> dict:
+        """The columns every stored photo row has (db.models.StoredPhoto)."""
+        p, f = self.prepared, self.saved
+        return dict(sha256=p.sha256, public_name=f.public_name, thumb_name=f.thumb_name, width=p.width,
+                    height=p.height, taken_at=p.meta.taken_at, taken_source=p.meta.taken_source)
+
+
+class Staging:
+    """Files written for rows that are not committed yet (see staging())."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.saved: list[Saved] = []
+        self.kept = False
+
+    def photo(self, prepared: Prepared) -> Staged:
+        saved = save(prepared, self.folder)
+        self.saved.append(saved)
+        return Staged(prepared, saved)
+
+    def file(self, data: bytes, suffix: str, folder: Path | None = None) -> Saved:
+        """Other bytes the caller has checked (a PDF attachment); see save_file()."""
+        saved = save_file(data, folder or self.folder, suffix)
+        self.saved.append(saved)
+        return saved
+
+    def keep(self) -> None:
+        """The block failed because the same photo was stored at the same moment by someone else:
+        the files are theirs too (same bytes, same names), so they stay."""
+        self.kept = True
+
+
+@contextmanager
+def staging(folder: Path | None = None) -> Iterator[Staging]:
+    """Write photo files inside the block that commits their rows; if the block fails, the files
+    it wrote go again (files that already existed stay). The one way every area stores photos."""
+    stage = Staging(folder or settings().photo_dir)
+    try:
+        yield stage
+    except BaseException:
+        if not stage.kept:
+            for saved in stage.saved:
+                discard(saved)
+        raise
+
+
+@contextmanager
+def staged(files: Sequence[bytes], folder: Path | None = None) -> Iterator[list[Staged]]:
+    """Decode every file first (a refusal raises PhotoError with nothing written), then write their
+    copies for the block to commit their rows; they go again if the block fails."""
+    prepared = [prepare(data) for data in files]
+    with staging(folder) as stage:
+        yield [stage.photo(p) for p in prepared]
 
 
 def store(image: Image.Image, folder: Path) -> Stored:
@@ -219,14 +286,15 @@ def _jpeg(im: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def _meta(im: Image.Image) -> tuple[Meta, Image.Transpose | None]:
+def _meta(im: Image.Image, zone: tzinfo, now: datetime) -> tuple[Meta, Image.Transpose | None]:
     """EXIF facts field by field (Pillow decodes a tag when it is first read): a broken field is lost,
     never the photo."""
     exif = _try(im.getexif) or Image.Exif()
     lon, lat, problem = _where(exif)
     orientation = _try(lambda: exif.get(ExifTags.Base.Orientation))
     turn = _TURN.get(orientation) if isinstance(orientation, int) else None
-    return Meta(lon, lat, problem, _try(lambda: _taken(exif)), _try(lambda: _device(exif))), turn
+    at, source = _try(lambda: capture.taken(exif, zone, now)) or (None, "none")
+    return Meta(lon, lat, problem, at, _try(lambda: _device(exif)), source), turn
 
 
 def _try(read: Callable[[], _T]) -> _T | None:
@@ -289,18 +357,6 @@ def _sign(ref: object, plus: str, minus: str) -> float:
         if text in (plus, minus):
             return 1.0 if text == plus else -1.0
     raise ValueError(f"GPS reference {ref!r} is not {plus} or {minus}")
-
-
-def _taken(exif: Image.Exif) -> datetime | None:
-    """DateTimeOriginal, else DateTime."""
-    sub = _try(lambda: exif.get_ifd(ExifTags.IFD.Exif)) or {}
-    for raw in (sub.get(ExifTags.Base.DateTimeOriginal), exif.get(ExifTags.Base.DateTime)):
-        if isinstance(raw, str):
-            try:
-                return datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
-            except ValueError:
-                continue  # blank or zeroed clocks ("0000:00:00 00:00:00") are common
-    return None
 
 
 def _device(exif: Image.Exif) -> str | None:

@@ -450,57 +450,39 @@ def _check_files(files: Sequence) -> None:
 
 @contextmanager
 def _attachments(files: Sequence[tuple[str, bytes]], photo_dir: Path | None) -> Iterator[list[ProposalAttachment]]:
-    """Validate and store every file first (all or nothing); the files go again if the work fails."""
+    """Validate every file first (all or nothing), then store them; the files go again if the work fails."""
     _check_files(files)
     folder = attachment_dir(photo_dir)
-    prepared = []
+    checked = []
     for label, data in files:
         label = _text(label, required=False, most=MAX_TITLE)
         if data[:5] == PDF_MAGIC:
             if len(data) > MAX_PDF_BYTES:
                 raise ProposalError("attachment_too_large", mb=MAX_PDF_BYTES // (1024 * 1024))
-            prepared.append((label, data, None))
+            checked.append((label, data, None))
         else:
-            prepared.append((label, data, photos.prepare(data)))  # PhotoError for anything else
-    created: list[Path] = []
-    rows = []
-    try:
-        for label, data, image in prepared:
+            checked.append((label, data, photos.prepare(data)))  # PhotoError for anything else
+    with photos.staging(folder) as stage:
+        rows = []
+        for label, data, image in checked:
             sha = hashlib.sha256(data).hexdigest()
             if image is None:
-                saved = photos.save_file(data, folder, ".pdf")
-                created.extend(saved.created)
+                saved = stage.file(data, ".pdf")
                 rows.append(ProposalAttachment(kind="pdf", label=label, sha256=sha, file_name=saved.public_name,
-                                                size=len(data)))
+                                               size=len(data)))
             else:
-                saved = photos.save(image, folder)
-                created.extend(saved.created)
-                rows.append(ProposalAttachment(kind="image", label=label, sha256=sha, file_name=saved.public_name,
-                                               thumb_name=saved.thumb_name, size=len(image.public)))
+                staged = stage.photo(image)
+                rows.append(ProposalAttachment(kind="image", label=label, sha256=sha,
+                                               file_name=staged.saved.public_name,
+                                               thumb_name=staged.saved.thumb_name, size=len(image.public)))
         yield rows
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
 def _result_photos(files: Sequence[bytes], photo_dir: Path | None) -> Iterator[list[ResultPhoto]]:
     _check_files(files)
-    prepared = [photos.prepare(data) for data in files]
-    created: list[Path] = []
-    try:
-        rows = []
-        for image in prepared:
-            saved = photos.save(image, photo_dir or settings().photo_dir)
-            created.extend(saved.created)
-            rows.append(ResultPhoto(sha256=image.sha256, public_name=saved.public_name, thumb_name=saved.thumb_name,
-                                    width=image.width, height=image.height))
-        yield rows
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
+    with photos.staged(files, photo_dir) as staged:
+        yield [ResultPhoto(**f.columns()) for f in staged]
 
 
 # ---------------------------------------------------------------- filing

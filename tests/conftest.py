@@ -100,3 +100,11 @@ def app_env(monkeypatch, tmp_path: Path):
     settings.current.cache_clear()
     yield tmp_path
     settings.current.cache_clear()
+
+
+@pytest.fixture
+def people(engine):
+    """Units, an account for every role and the reference villages, on each backend."""
+    from tests.support.people import make_people
+
+    return make_people(engine)

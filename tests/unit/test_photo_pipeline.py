@@ -6,7 +6,7 @@ import io
 import math
 import os
 import struct
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +126,8 @@ def test_gps_and_facts_of_a_phone_photo(phone_jpeg):
     assert meta.lon == pytest.approx(samples.QINGXI[0], abs=1e-6)
     assert meta.lat == pytest.approx(samples.QINGXI[1], abs=1e-6)
     assert meta.gps_problem is None
-    assert meta.taken_at == datetime(2024, 5, 1, 14, 3, 22)  # naive: the camera's clock
+    # The camera's clock without an offset is local time in the portal's zone (Asia/Shanghai, UTC+8).
+    assert (meta.taken_at, meta.taken_source) == (datetime(2024, 5, 1, 6, 3, 22, tzinfo=timezone.utc), "local")
     assert meta.device == "Xiaomi Redmi Note 12"
 
 

@@ -1,0 +1,1 @@
+"""What tests, benchmarks and load runs share: sample photos, test servers, people."""
