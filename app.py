@@ -10,7 +10,7 @@ from qingxi import permissions
 from qingxi import signboards as signs
 from qingxi.i18n import pick_language
 from qingxi.settings import LANGUAGES, current as settings
-from ui import current_user, t
+from ui import current_user, outcome, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
 
@@ -87,4 +87,8 @@ def pages_for(user: User | None) -> dict[str, list]:
 
 
 # Expanded: staff have more pages than Streamlit shows before folding the rest under "View more".
-st.navigation(pages_for(user), expanded=True).run()
+page = st.navigation(pages_for(user), expanded=True)
+try:
+    page.run()
+except Exception:  # noqa: BLE001 - never a stack trace: calm words and a number for the log
+    st.error(t("outcome.page_failed", ref=outcome.incident()))

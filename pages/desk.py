@@ -8,10 +8,9 @@ from db import accounts_repo, admin_queries
 from db.triage_queries import QueueFilter, SearchFilter
 from qingxi import permissions, triage
 from qingxi.permissions import Denied
-from qingxi.photos import PhotoError
-from qingxi.reports import CATEGORIES, OPEN_STATES, State, TransitionError
+from qingxi.reports import CATEGORIES, OPEN_STATES, State
 from qingxi.settings import current as settings
-from ui import current_user, engine, error_text, flash, labels, session, show_flash, t, text
+from ui import current_user, engine, labels, outcome, session, t, text
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}
@@ -23,7 +22,7 @@ def render() -> None:
         st.error(t("desk.denied"))
         return
     st.title(t("desk.title"))
-    show_flash("desk")
+    outcome.show("desk")
     with session() as s:
         villages = {v.id: v.name for v in admin_queries.villages(s)}
         units = {u.id: u.name for u in accounts_repo.active_units(s)}
@@ -156,37 +155,42 @@ def _moderate(user, d: triage.Detail) -> None:
                 photo = st.selectbox(t("settings.desk.photo"), visible, format_func=lambda pid: f"#{pid}")
                 reason = st.text_input(t("settings.desk.reason"), key=f"photo_reason{d.id}")
                 if st.form_submit_button(t("settings.desk.hide_photo")):
-                    _moderation(lambda: triage.hide_photo(engine(), user, photo, reason))
+                    outcome.act("desk", lambda: triage.hide_photo(engine(), user, photo, reason), t("desk.done"))
                     st.rerun()
         with st.form(f"redact{d.id}"):
             new = st.text_area(t("settings.desk.description"), value=d.description or "", key=f"redact_text{d.id}")
             reason = st.text_input(t("settings.desk.reason"), key=f"redact_reason{d.id}")
             if st.form_submit_button(t("settings.desk.redact")):
-                _moderation(lambda: triage.redact(engine(), user, d.id, new, reason))
+                outcome.act("desk", lambda: triage.redact(engine(), user, d.id, new, reason), t("desk.done"))
                 st.rerun()
 
 
-def _moderation(call) -> None:
-    try:
-        call()
-        flash("desk", True, t("desk.done"))
-    except triage.DeskError as err:
-        flash("desk", False, error_text(err))
-    except Denied:
-        flash("desk", False, t("desk.denied"))
-
-
 def _act(user, d: triage.Detail) -> None:
-    with st.form(f"act{d.id}", clear_on_submit=True):
-        action = st.selectbox(t("desk.action"), d.actions, format_func=labels("desk.do"))
-        unit = st.selectbox(t("desk.unit"), list(d.units), format_func=d.units.get,
-                            index=list(d.units).index(d.suggested_unit) if d.suggested_unit in d.units else None)
-        priority = st.segmented_control(t("desk.priority_label"), ["urgent", "normal"], default=d.priority,
-                                        format_func=labels("desk.priority"))
-        note = st.text_area(t("desk.note"), value=d.templates[0].text if d.templates else "")
-        public = st.checkbox(t("desk.public"), value=True)
-        target = st.number_input(t("desk.merge_into"), min_value=1, step=1, value=None)
-        photo = st.file_uploader(t("desk.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+    """Choose an action, then fill in only what it needs; what the note's readers will be is said."""
+    action = st.selectbox(t("desk.action"), d.actions, format_func=labels("desk.do"), key=f"action{d.id}")
+    if action is None:
+        return
+    # Keyed by the action: a new form for each choice (and a st-key-act<id>-<action> class to find it by).
+    with st.container(key=f"act{d.id}-{action}"), st.form(f"act{d.id}-{action}", clear_on_submit=True):
+        unit = priority = target = photo = None
+        if action == "dispatch":
+            unit = st.selectbox(t("desk.unit"), list(d.units), format_func=d.units.get,
+                                index=list(d.units).index(d.suggested_unit) if d.suggested_unit in d.units else None)
+        if action == "priority":
+            priority = st.segmented_control(t("desk.priority_label"), ["urgent", "normal"], default=d.priority,
+                                            format_func=labels("desk.priority"))
+        if action == "merge":
+            target = st.number_input(t("desk.merge_into"), min_value=1, step=1, value=None)
+        note, public = "", False
+        if action in triage.NOTES:
+            public, choice = triage.NOTES[action]
+            note = st.text_area(t("desk.note"), value=d.templates[0].text if d.templates else "")
+            if choice:
+                public = st.checkbox(t("desk.public"), value=public, key=f"public{d.id}{action}")
+            else:
+                st.caption(t("desk.note_public" if public else "desk.note_private"))
+        if action == "resolve":
+            photo = st.file_uploader(t("desk.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
         if st.form_submit_button(t("desk.do_it"), type="primary"):
             _run(user, d.id, action, note, unit, priority, public, target, photo.getvalue() if photo else None)
             st.rerun()
@@ -202,26 +206,16 @@ def _run(user, rid: int, action: str, note: str, unit, priority, public: bool, t
         "merge": lambda: triage.merge(eng, user, rid, int(target or 0), note),
         "refer": lambda: triage.refer(eng, user, rid, note),
         "hide": lambda: triage.hide(eng, user, rid, note),
-        "dispatch": lambda: triage.dispatch(eng, user, rid, unit, note),
-        "callback": lambda: triage.call_back(eng, user, rid, note),
-        "onsite": lambda: triage.on_site(eng, user, rid, note),
+        "dispatch": lambda: triage.dispatch(eng, user, rid, unit, note, public),
+        "callback": lambda: triage.call_back(eng, user, rid, note, public),
+        "onsite": lambda: triage.on_site(eng, user, rid, note, public),
         "progress": lambda: triage.progress(eng, user, rid, note, public),
         "transfer": lambda: triage.request_transfer(eng, user, rid, note),
-        "resolve": lambda: triage.resolve(eng, user, rid, photo, note),
+        "resolve": lambda: triage.resolve(eng, user, rid, photo, note, public=public),
         "send_back": lambda: triage.send_back(eng, user, rid, note),
         "close_fixed": lambda: triage.close_fixed(eng, user, rid, note),
         "close_unfixed": lambda: triage.close_unfixed(eng, user, rid, note),
         "reopen": lambda: triage.reopen(eng, user, rid, note),
         "reply": lambda: triage.reply(eng, user, rid, note, public),
     }
-    try:
-        calls[action]()
-        flash("desk", True, t("desk.done"))
-    except triage.DeskError as err:
-        flash("desk", False, error_text(err))
-    except TransitionError:
-        flash("desk", False, t("desk.error.transition"))
-    except Denied:
-        flash("desk", False, t("desk.denied"))
-    except PhotoError as err:
-        flash("desk", False, error_text(err))
+    outcome.act("desk", calls[action], t("desk.done"))

@@ -8,7 +8,7 @@ from qingxi.intake import IntakeError, Place, Submission
 from qingxi.photos import PhotoError
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
 from qingxi.settings import current as settings
-from ui import engine, error_text, flash, labels, lang, session, show_flash, t, text
+from ui import engine, error_text, labels, lang, outcome, session, t, text
 from ui.geolocation import locate_button
 
 ICONS = {
@@ -26,7 +26,7 @@ def render() -> None:
     if receipt := st.session_state.get("report_receipt"):
         _receipt(receipt)
         return
-    show_flash("report")
+    outcome.show("report")
     n = st.session_state.setdefault(FORM, 0)
     uploads = _photos(n)
     where = _where(uploads, n)
@@ -175,13 +175,8 @@ def _duplicates(category: str, where: Place, photo: bytes | None, n: int) -> Non
 
 
 def _me_too(report_id: int, seen: str | None, photo: bytes | None, n: int) -> None:
-    try:
-        intake.support(engine(), report_id, seen, photo)
-    except (IntakeError, PhotoError) as err:
-        flash("report", False, error_text(err))
-        return
-    flash("report", True, t("report.me_too_done"))
-    st.session_state[FORM] = n + 1  # supported instead of reported: start a fresh form
+    if outcome.act("report", lambda: intake.support(engine(), report_id, seen, photo), t("report.me_too_done")).ok:
+        st.session_state[FORM] = n + 1  # supported instead of reported: start a fresh form
 
 
 def _who(n: int) -> tuple[str, str, str]:
@@ -198,11 +193,12 @@ def _who(n: int) -> tuple[str, str, str]:
 
 
 def _send(sub: Submission, n: int) -> None:
-    try:
-        receipt = intake.submit(engine(), sub)
-    except (IntakeError, PhotoError) as err:
-        st.error(error_text(err))
+    """File the report. On any failure the form stays as it is (photos and answers) with the reason."""
+    sent = outcome.attempt(lambda: intake.submit(engine(), sub), failed="report.not_sent")
+    if not sent.ok:
+        outcome.say(sent)
         return
+    receipt = sent.value
     mine = st.session_state.setdefault("my_reports", [])
     if receipt.code not in mine:
         mine.append(receipt.code)

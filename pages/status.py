@@ -3,10 +3,8 @@ import streamlit as st
 
 from pages import proposal_page
 from qingxi import proposals, tracking
-from qingxi.intake import IntakeError
-from qingxi.photos import PhotoError
 from qingxi.settings import current as settings
-from ui import engine, error_text, flash, labels, show_flash, t, text
+from ui import engine, labels, outcome, t, text
 
 URL = tracking.STATUS_PATH
 
@@ -29,7 +27,7 @@ def render() -> None:
         st.error(t("track.not_found"))
         return
     st.query_params["code"] = status.code
-    show_flash("track")
+    outcome.show("track")
     _summary(status)
     _timeline(status)
     _proposals(status.code)
@@ -47,25 +45,32 @@ def _my_reports() -> None:
 
 
 def _summary(status: tracking.Status) -> None:
-    st.header(t(f"state.{status.state}"))
-    st.markdown(t(f"track.kind_{status.kind}"))
+    """Where it stands, in plain words, and what happens next."""
+    st.header(t(f"track.now.{status.state}"))
+    st.markdown(t(f"track.next.{status.state}"))
     st.markdown(f"**{t(f'category.{status.category}')}** · {text.place(status.village, status.river_km, status.bank)}")
     st.caption(t("track.filed", when=text.when(status.created_at), n=status.supporters))
     if status.public_name:
         st.caption(t("track.by", name=status.public_name))
-    folder = settings().photo_dir
-    if status.photos:
-        st.image([str(folder / name) for name in status.photos], width=200)
+    _pictures(status.photos, 200)
     if status.after_photos:
         st.subheader(t("track.after"))
-        st.image([str(folder / name) for name in status.after_photos], width=300)
+        _pictures(status.after_photos, 300)
+
+
+def _pictures(pictures: list[tracking.Taken], width: int) -> None:
+    if not pictures:
+        return
+    folder = settings().photo_dir
+    st.image([str(folder / p.name) for p in pictures], width=width,
+             caption=[t("track.taken", when=text.when(p.at)) if p.at else "" for p in pictures])
 
 
 def _timeline(status: tracking.Status) -> None:
+    """Every public step and every public word, newest first."""
     st.subheader(t("track.timeline"))
     for entry in reversed(status.timeline):
-        who = t("track.you") if entry.by_reporter else ""
-        st.markdown(f"**{text.when(entry.at)}** · {t(f'state.{entry.state}')} {who}")
+        st.markdown(f"**{text.when(entry.at)}** · {t(f'track.step.{entry.step}')}")
         if entry.note:
             st.text(entry.note)  # plain text: a note never becomes markup
 
@@ -93,7 +98,7 @@ def _cleaned_by(code: str) -> None:
 
 def _actions(status: tracking.Status) -> None:
     if status.can_confirm:
-        st.button(t("track.confirm"), icon=":material/check_circle:", on_click=_act,
+        st.button(t("track.confirm"), icon=":material/check_circle:", type="primary", on_click=_act,
                   args=(tracking.confirm_fixed, status.code, t("track.confirmed")))
     with st.expander(t("track.still_there")):
         with st.form("still_there", clear_on_submit=True):
@@ -113,8 +118,4 @@ def _actions(status: tracking.Status) -> None:
 
 def _act(action, code: str, done: str, *args) -> None:
     """Run one of the reporter's actions; its outcome is shown after the rerun."""
-    try:
-        action(engine(), code, *args)
-        flash("track", True, done)
-    except (IntakeError, PhotoError) as err:
-        flash("track", False, error_text(err))
+    outcome.act("track", lambda: action(engine(), code, *args), done)

@@ -67,8 +67,9 @@ def kind_of(state: str) -> Kind:
 
 
 def move(report: Report, to: State, *, actor: str = "", note: str = "", public: bool = True,
-         at: datetime | None = None) -> StatusChange:
-    """Change a report's state, stamp its milestone and record who, when and why."""
+         at: datetime | None = None, step: str | None = None) -> StatusChange:
+    """Change a report's state, stamp its milestone and record who, when, why and the step (the new
+    state unless the caller names the step more exactly: on_site, cleaned, still_there ...)."""
     current = State(report.state)
     if to not in TRANSITIONS[current]:
         raise TransitionError(f"{current} -> {to}")
@@ -82,6 +83,6 @@ def move(report: Report, to: State, *, actor: str = "", note: str = "", public: 
         report.closed_at = None
     report.state = to.value
     change = StatusChange(from_state=current.value, to_state=to.value, at=at, actor=actor,
-                          note=note, public=public)
+                          note=note, public=public, step=step or to.value)
     report.history.append(change)
     return change

@@ -1,6 +1,8 @@
 """The reporter's side of the loop: what happened to my report, and my word on the outcome.
 
-Whoever holds the tracking code may act on the report (the code is never shown publicly)."""
+Whoever holds the tracking code may act on the report (the code is never shown publicly). The
+timeline is every public step and every public word, oldest first, each entry named by the step
+it records (db.models.StatusChange.step) so the page can say it in plain words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,12 +24,24 @@ REPORTER = "reporter"
 STATUS_PATH = "track"  # the status page's url_path: printed in QR codes, so it never changes
 
 
+CONFIRMABLE = (State.RESOLVED, State.FIXED)  # staff (or the unit) have said it is done
+
+
 @dataclass(frozen=True)
 class Entry:
     at: datetime
     state: str
     note: str
     by_reporter: bool
+    step: str  # what happened: a state reached, or on_site, reply, confirmed, still_there ...
+
+
+@dataclass(frozen=True)
+class Taken:
+    """When one of the report's photos was taken, as its EXIF said (see qingxi.capture)."""
+
+    name: str
+    at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -44,14 +58,15 @@ class Status:
     public_name: str | None
     description: str
     timeline: list[Entry]
-    photos: list[str]        # public copies of the report's photos
-    after_photos: list[str]  # public copies of the handler's after-photos
+    photos: list[Taken]        # public copies of the report's photos
+    after_photos: list[Taken]  # public copies of the handler's after-photos
     rating: str | None
     confirmed_fixed_at: datetime | None
 
     @property
     def can_confirm(self) -> bool:
-        return self.confirmed_fixed_at is None and self.kind != Kind.CLOSED
+        """Only once staff or the handling unit have said it is done: never on an untouched report."""
+        return self.confirmed_fixed_at is None and self.state in CONFIRMABLE
 
     @property
     def can_rate(self) -> bool:
@@ -74,22 +89,25 @@ def status(engine: Engine, code: str) -> Status | None:
             bank=r.bank, supporters=r.supporters,
             public_name=r.reporter_name if r.visibility == "public" else None,
             description=r.description,
-            timeline=[Entry(h.at, h.to_state, h.note, h.actor == REPORTER) for h in r.history if h.public],
-            photos=[p.public_name for p in visible if p.kind == "report"],
-            after_photos=[p.public_name for p in visible if p.kind == "after"],
+            timeline=[Entry(h.at, h.to_state, h.note, h.actor == REPORTER, h.step) for h in r.history if h.public],
+            photos=[Taken(p.public_name, p.taken_at) for p in visible if p.kind == "report"],
+            after_photos=[Taken(p.public_name, p.taken_at) for p in visible if p.kind == "after"],
             rating=r.rating, confirmed_fixed_at=r.confirmed_fixed_at,
         )
 
 
 def confirm_fixed(engine: Engine, code: str) -> None:
-    """The reporter says it is fixed: an open report becomes fixed, a fixed one is confirmed."""
+    """The reporter agrees it is fixed, once staff or the unit said so. A resolved report stays with
+    staff for their check (the reporter's word is on its timeline for them); a fixed one is confirmed."""
     with session_scope(engine) as s:
         r = _report(s, code)
-        if kind_of(r.state) is Kind.CLOSED:
-            raise IntakeError("cannot_confirm_closed")
-        if kind_of(r.state) is Kind.OPEN:
-            move(r, State.FIXED, actor=REPORTER, note="")
+        if r.state not in CONFIRMABLE:
+            raise IntakeError("cannot_confirm_closed" if kind_of(r.state) is Kind.CLOSED else "confirm_when_done")
+        if r.confirmed_fixed_at is not None:
+            raise IntakeError("already_confirmed")
         r.confirmed_fixed_at = utcnow()
+        r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, step="confirmed",
+                                      at=r.confirmed_fixed_at))
 
 
 def still_there(engine: Engine, code: str, comment: str, photo: bytes | None = None,
@@ -103,9 +121,10 @@ def still_there(engine: Engine, code: str, comment: str, photo: bytes | None = N
     with new_photo(photo, "observation", photo_dir) as picture, session_scope(engine) as s:
         r = _report(s, code)
         if kind_of(r.state) is Kind.OPEN:
-            r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, note=comment))
+            r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, note=comment,
+                                          step="still_there"))
         else:
-            move(r, State.REOPENED, actor=REPORTER, note=comment)
+            move(r, State.REOPENED, actor=REPORTER, note=comment, step="still_there")
         r.confirmed_fixed_at = None
         if picture:
             r.photos.append(picture)

@@ -100,23 +100,23 @@ def _snap(report: Report, *fields: str) -> dict:
     return {f: getattr(report, f) for f in fields}
 
 
-def _move(c: _Ctx, to: State, note: str = "", *, public: bool = True) -> StatusChange:
-    change = move(c.report, to, actor=c.actor.display_name, note=note, public=public, at=c.at)
+def _move(c: _Ctx, to: State, note: str = "", *, public: bool = True, step: str | None = None) -> StatusChange:
+    change = move(c.report, to, actor=c.actor.display_name, note=note, public=public, at=c.at, step=step)
     change.user_id = c.actor.id
     return change
 
 
-def _entry(c: _Ctx, note: str, *, public: bool) -> StatusChange:
+def _entry(c: _Ctx, note: str, *, public: bool, step: str) -> StatusChange:
     """A note without a change of state (a reply, a private note, a moderation reason)."""
     change = StatusChange(from_state=c.report.state, to_state=c.report.state, at=c.at, actor=c.actor.display_name,
-                          user_id=c.actor.id, note=note, public=public)
+                          user_id=c.actor.id, note=note, public=public, step=step)
     c.report.history.append(change)
     return change
 
 
-def _noted(c: _Ctx, note: str, *, public: bool) -> dict:
+def _noted(c: _Ctx, note: str, *, public: bool, step: str) -> dict:
     """Write a note and say which one in the audit (its words stay in the history only)."""
-    change = _entry(c, note, public=public)
+    change = _entry(c, note, public=public, step=step)
     c.session.flush()
     return {"status_change_id": change.id, "public": public}
 
@@ -139,11 +139,11 @@ def _require_open(report: Report) -> None:
 
 
 def _transition(c: _Ctx, action: str, to: State, note: str, *, public: bool, reason: str = "",
-                fields: tuple[str, ...] = ()) -> None:
+                fields: tuple[str, ...] = (), step: str | None = None) -> None:
     """The common shape: move, then audit state and the milestone fields it may stamp."""
     watched = ("state", "closed_at", *fields)
     before = _snap(c.report, *watched)
-    _move(c, to, note, public=public)
+    _move(c, to, note, public=public, step=step)
     _audit(c, action, before, _snap(c.report, *watched), reason)
 
 
@@ -164,7 +164,7 @@ def verify(engine: Engine, user, report_id: int, note: str = "") -> None:
         _require_open(c.report)
         if q.verified_ids(c.session, [c.report.id]):
             raise DeskError("already_verified")
-        _entry(c, note or VERIFIED_NOTE, public=False)
+        _entry(c, note or VERIFIED_NOTE, public=False, step="verified")
         _audit(c, "report.verify", {"verified": False}, {"verified": True}, note)
 
 
@@ -233,10 +233,10 @@ def suggest_unit(session: Session, report: Report) -> int | None:
     return q.suggest_unit(session, report.category, report.village_id)
 
 
-def dispatch(engine: Engine, user, report_id: int, unit_id: int, note: str = "") -> None:
+def dispatch(engine: Engine, user, report_id: int, unit_id: int, note: str = "", public: bool = False) -> None:
     """派单: signed (or in progress) → dispatched to an active unit, stamps dispatched_at the
-    first time. A dispatched report can be given to another unit. The state change is public;
-    instructions for the unit go in a private note."""
+    first time. A dispatched report can be given to another unit. The state change is public; the
+    note (instructions for the unit, by default) is public only when marked so."""
     note = _text(note, required=False)
     with _desk(engine, user, report_id, "report.dispatch") as c:
         unit = q.unit(c.session, unit_id)
@@ -248,29 +248,30 @@ def dispatch(engine: Engine, user, report_id: int, unit_id: int, note: str = "")
             if c.report.unit_id == unit_id:
                 raise DeskError("unchanged")
             c.report.unit_id = unit_id
-            _entry(c, note, public=False)
+            _entry(c, note, public=public and bool(note), step="dispatched")
         else:
-            _move(c, State.DISPATCHED, "", public=True)
+            _move(c, State.DISPATCHED, note if public else "", public=True)
             c.report.unit_id = unit_id
-            if note:
-                _entry(c, note, public=False)
+            if note and not public:
+                _entry(c, note, public=False, step="dispatched")
         _audit(c, "report.dispatch", before, _snap(c.report, *watched), note)
 
 
-def call_back(engine: Engine, user, report_id: int, note: str) -> None:
+def call_back(engine: Engine, user, report_id: int, note: str, public: bool = False) -> None:
     """回访: staff phoned the reporter (the number is used offline, never logged). Stamps
-    called_back_at the first time; the note of what was said stays private."""
+    called_back_at the first time; the note of what was said is private unless marked public."""
     note = _text(note)
     with _desk(engine, user, report_id, "report.callback") as c:
         before = _snap(c.report, "called_back_at")
         if c.report.called_back_at is None:
             c.report.called_back_at = c.at
-        _audit(c, "report.call_back", before, _snap(c.report, "called_back_at") | _noted(c, note, public=False))
+        _audit(c, "report.call_back", before,
+               _snap(c.report, "called_back_at") | _noted(c, note, public=public, step="called_back"))
 
 
-def on_site(engine: Engine, user, report_id: int, note: str = "") -> None:
+def on_site(engine: Engine, user, report_id: int, note: str = "", public: bool = True) -> None:
     """到场: someone is at the place. Stamps on_site_at (once); a dispatched report becomes in
-    progress. A public entry: the reporter sees that someone came."""
+    progress. The step is public (the reporter sees that someone came); the note when marked so."""
     note = _text(note, required=False)
     with _desk(engine, user, report_id, "report.onsite") as c:
         _from(c.report, "on_site", State.DISPATCHED, State.IN_PROGRESS)
@@ -281,9 +282,11 @@ def on_site(engine: Engine, user, report_id: int, note: str = "") -> None:
         before = _snap(c.report, *watched)
         c.report.on_site_at = c.at
         if state is State.DISPATCHED:
-            _move(c, State.IN_PROGRESS, note, public=True)
+            _move(c, State.IN_PROGRESS, note if public else "", public=True, step="on_site")
         else:
-            _entry(c, note, public=True)
+            _entry(c, note if public else "", public=True, step="on_site")
+        if note and not public:
+            _entry(c, note, public=False, step="on_site")
         _audit(c, "report.on_site", before, _snap(c.report, *watched))
 
 
@@ -293,9 +296,9 @@ def progress(engine: Engine, user, report_id: int, text: str, public: bool = Tru
     with _desk(engine, user, report_id, "report.progress") as c:
         state = State(c.report.state)
         if state is State.DISPATCHED:
-            _transition(c, "report.progress", State.IN_PROGRESS, text, public=public)
+            _transition(c, "report.progress", State.IN_PROGRESS, text, public=public, step="progress")
         elif state is State.IN_PROGRESS:
-            _audit(c, "report.progress", {}, _noted(c, text, public=public))
+            _audit(c, "report.progress", {}, _noted(c, text, public=public, step="progress"))
         else:
             raise TransitionError(f"{state} -> progress")
 
@@ -308,20 +311,23 @@ def request_transfer(engine: Engine, user, report_id: int, reason: str) -> None:
         watched = ("state", "unit_id")
         before = _snap(c.report, *watched)
         _from(c.report, State.SIGNED, State.DISPATCHED, State.IN_PROGRESS)
-        _move(c, State.SIGNED, reason, public=False)
+        _move(c, State.SIGNED, reason, public=False, step="transfer")
         c.report.unit_id = None
         _audit(c, "report.transfer", before, _snap(c.report, *watched), reason)
 
 
 def resolve(engine: Engine, user, report_id: int, photo: bytes | None, note: str, *,
-            public: bool = False, photo_dir: Path | None = None) -> None:
+            public: bool = True, photo_dir: Path | None = None) -> None:
     """The handler says it is done: dispatched / in progress → resolved (awaiting staff check),
-    with an optional after-photo (kind "after"). The photo's files go if anything is refused."""
+    with an optional after-photo (kind "after"). The step is public; the note when marked so.
+    The photo's files go if anything is refused."""
     note = _text(note)
     with new_photo(photo, "after", photo_dir) as picture, _desk(engine, user, report_id, "report.resolve") as c:
         _from(c.report, State.RESOLVED, State.DISPATCHED, State.IN_PROGRESS)
         before = _snap(c.report, "state") | {"after_photo": None}
-        _move(c, State.RESOLVED, note, public=public)
+        _move(c, State.RESOLVED, note if public else "", public=True)
+        if not public:
+            _entry(c, note, public=False, step="resolved")
         if picture is not None:
             c.report.photos.append(picture)
             c.session.flush()
@@ -334,7 +340,7 @@ def send_back(engine: Engine, user, report_id: int, note: str) -> None:
     note = _text(note)
     with _desk(engine, user, report_id, "report.close") as c:
         _from(c.report, State.IN_PROGRESS, State.RESOLVED)
-        _transition(c, "report.send_back", State.IN_PROGRESS, note, public=False, reason=note)
+        _transition(c, "report.send_back", State.IN_PROGRESS, note, public=False, reason=note, step="send_back")
 
 
 def close_fixed(engine: Engine, user, report_id: int, note: str) -> None:
@@ -371,7 +377,7 @@ def reply(engine: Engine, user, report_id: int, text: str, public: bool = True) 
     text = _text(text)
     action = "report.reply" if public else "report.note"
     with _desk(engine, user, report_id, action) as c:
-        _audit(c, action, {}, _noted(c, text, public=public))
+        _audit(c, action, {}, _noted(c, text, public=public, step="reply" if public else "note"))
 
 
 @dataclass(frozen=True)
@@ -402,7 +408,7 @@ def hide_photo(engine: Engine, user, photo_id: int, reason: str) -> None:
         if photo.hidden:
             raise DeskError("unchanged")
         photo.hidden = True
-        _entry(c, reason, public=False)
+        _entry(c, reason, public=False, step="photo_hidden")
         _audit(c, "photo.hide", {"hidden": False}, {"hidden": True}, reason, entity="photo", entity_id=photo.id)
 
 
@@ -415,7 +421,7 @@ def redact(engine: Engine, user, report_id: int, new_description: str, reason: s
         if c.report.description == new:
             raise DeskError("unchanged")
         c.report.description = new
-        _entry(c, reason, public=False)
+        _entry(c, reason, public=False, step="redacted")
         _audit(c, "report.redact", {"description": audit.REDACTED}, {"description": new}, reason)
 
 
@@ -527,6 +533,15 @@ OFFERED: dict[str, tuple[str, ...]] = {
     State.IN_PROGRESS: ("progress", "onsite", "dispatch", "callback", "resolve", "transfer", "close_fixed",
                         "close_unfixed", "reply"),
     State.RESOLVED: ("close_fixed", "close_unfixed", "send_back", "callback", "reply"),
+}
+# What each desk action does with its note: (public by default, the person may choose). Hand-offs
+# between staff and units (transfer, send back), moderation and verification stay private; a closing
+# or referring note is the answer the reporter reads. Actions not listed take no note.
+NOTES: dict[str, tuple[bool, bool]] = {
+    "verify": (False, False), "merge": (True, False), "refer": (True, False), "hide": (False, False),
+    "dispatch": (False, True), "callback": (False, True), "onsite": (True, True), "progress": (True, True),
+    "transfer": (False, False), "resolve": (True, True), "send_back": (False, False),
+    "close_fixed": (True, False), "close_unfixed": (True, False), "reopen": (True, False), "reply": (True, True),
 }
 _PERMISSION = {
     "sign": "report.sign", "merge": "report.reject", "refer": "report.reject", "hide": "report.reject",

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import session_scope
-from db.models import Observation, Photo, Report
-from qingxi import geography, intake, tracking
+from db.models import Observation, Photo, Report, User
+from qingxi import geography, intake, tracking, triage
 from qingxi.intake import IntakeError, Submission
 from qingxi.photos import PhotoError
 from tests.unit.photo_samples import gps_ifd, jpeg
@@ -55,6 +55,16 @@ def sub(engine, data=None, **kw) -> Submission:
     data = data if data is not None else [photo(*ON_RIVER)]
     fields = dict(category="bank_litter", place=at(engine, *ON_RIVER)) | kw
     return Submission(data, **fields)
+
+
+def fixed_by_staff(engine, code: str) -> None:
+    """Staff close the report as fixed through the desk."""
+    with session_scope(engine) as s:
+        staff = User(username=f"staff-{code}", display_name="梅站长", role="staff")
+        s.add(staff)
+        rid = s.scalar(select(Report.id).where(Report.code == code))
+    triage.sign(engine, staff, rid)
+    triage.close_fixed(engine, staff, rid, "已清理。")
 
 
 def test_a_report_lands_on_the_river_with_clean_photos(ready, photo_dir):
@@ -238,6 +248,7 @@ def test_reporter_loop_confirm_reopen_rate(ready, photo_dir):
     with pytest.raises(IntakeError) as err:
         tracking.rate(ready, code, "satisfied")
     assert err.value.key == "rate_when_done"
+    fixed_by_staff(ready, code)
     tracking.confirm_fixed(ready, code.lower())  # codes are forgiving about case
     st = tracking.status(ready, code)
     assert st.state == "fixed" and st.confirmed_fixed_at and not st.can_confirm and st.can_rate

@@ -351,7 +351,9 @@ def test_resolve_with_an_after_photo_then_staff_close(w, tmp_path):
     after = [p for p in r.photos if p.kind == "after"]
     assert r.state == "resolved" and len(after) == 1 and r.fixed_at is None
     assert {after[0].public_name, after[0].thumb_name} == {p.name for p in folder.iterdir()}
-    assert (r.history[-1].public, json.loads(audits(w)[-1].after)["after_photo"]) == (False, after[0].id)
+    # The handler's words reach the reporter unless marked private (issue 12: they never did).
+    assert (r.history[-1].public, r.history[-1].note, json.loads(audits(w)[-1].after)["after_photo"]) == (
+        True, "已打捞", after[0].id)
     triage.close_fixed(w.engine, w.staff, rid, "经核实已清理干净")
     r = load(w, rid)
     assert (r.state, r.fixed_at is not None, r.history[-1].public) == ("fixed", True, True)

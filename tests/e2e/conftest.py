@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import require
 
@@ -206,3 +207,67 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/signin" not in url)
     wait_idle(page)
     page.get_by_test_id("stSidebar").get_by_text("已登录").wait_for(timeout=30_000)
+
+
+def choose(page, box, option: str) -> None:
+    """Open a select box and pick an option (a click that lands during a rerun is lost: retry)."""
+    for _ in range(5):
+        box.click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=3000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"no option {option!r}")
+
+
+def open_on_desk(page, base: str, rid: int, code: str | None = None) -> None:
+    """Open a report on the desk from its queue row, or (staff, whose queue comes 25 a page with
+    the demo's overdue reports first) through *Find a report* by its tracking code."""
+    page.goto(f"{base}/triage?lang=zh")
+    wait_idle(page)
+    if code is None:
+        page.locator(f".st-key-open{rid} button").click()  # Streamlit tags keyed widgets with st-key-<key>
+    else:
+        page.get_by_text("查找问题上报").click()
+        found = page.locator(f".st-key-find{rid} button")
+        for _ in range(3):  # a search typed while the page was still rerunning can be lost: type it again
+            page.get_by_label("跟踪码").fill(code.lower())
+            page.get_by_role("button", name="查找").click()
+            try:
+                found.wait_for(timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        found.click()
+    wait_idle(page)
+    page.locator(f".st-key-action{rid}").wait_for(timeout=30_000)
+
+
+def desk_act(page, rid: int, action: str, note: str = "", photo=None, unit: str | None = None,
+             public: bool | None = None) -> None:
+    """Choose an action for the open report, fill in the fields it shows, and submit it."""
+    from qingxi import i18n
+
+    key = next(k.removeprefix("desk.do.") for k, v in i18n.catalog("zh").items() if k.startswith("desk.do.") and v == action)
+    choose(page, page.locator(f".st-key-action{rid}").get_by_test_id("stSelectbox"), action)
+    form = page.locator(f".st-key-act{rid}-{key}").get_by_test_id("stForm")  # the form of this action
+    form.wait_for(timeout=30_000)
+    if unit:
+        choose(page, form.get_by_test_id("stSelectbox").first, unit)
+    if note:
+        form.get_by_label("说明 / 回复内容").fill(note)
+    if public is not None:
+        box = form.get_by_role("checkbox", name="回复对上报人公开")
+        if box.is_checked() != public:
+            form.get_by_text("回复对上报人公开").click()  # the label, as a person taps it
+            page.wait_for_function("b => b.checked === %s" % str(public).lower(), arg=box.element_handle())
+    if photo:
+        form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+        form.get_by_test_id("stFileChip").wait_for()  # (long names are shown shortened)
+    form.get_by_role("button", name="确定").click()
+    wait_idle(page)
+    page.get_by_text("已办理。").wait_for(timeout=30_000)

@@ -21,7 +21,7 @@ def test_file_follow_and_find_a_report_on_a_phone(chromium, fresh_server, tmp_pa
     assert page.get_by_test_id("stException").count() == 0
 
     track(page, fresh_server.url, code)
-    page.get_by_role("heading", name="待签收").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="已收到，等待工作人员查看").wait_for(timeout=30_000)
     wait_idle(page)
     page.get_by_text("岸边垃圾").first.wait_for(timeout=15_000)
 

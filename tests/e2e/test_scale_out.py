@@ -57,13 +57,13 @@ def test_two_processes_share_reports_photos_and_sign_in(chromium, pair, proxy, t
 
     code = file_report(page, a.url, photo)
     track(page, b.url, code)  # filed on one process, seen at once on the other
-    page.get_by_role("heading", name="待签收").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="已收到，等待工作人员查看").wait_for(timeout=30_000)
     photo = page.get_by_test_id("stImage").locator("img").first  # read from the shared folder by B
     photo.wait_for(timeout=30_000)
     assert photo.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
     track(page, proxy, code)  # and through the proxy, websockets and all
-    page.get_by_role("heading", name="待签收").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="已收到，等待工作人员查看").wait_for(timeout=30_000)
 
     sign_in(page, a.url, "demo-staff", "qingxi-demo")  # the cookie from one process ...
     page.goto(f"{b.url}/triage?lang=zh")  # ... is good on the other

@@ -42,14 +42,17 @@ def test_staff_sign_for_and_dispatch_a_report(file_report, sign_in_as):
     at.button(key=f"open{rid}").click().run()
     assert any("13700000000" in c.value for c in at.caption)  # staff may call the reporter back
     action = next(sb for sb in at.selectbox if sb.label == "操作")
-    action.select("sign")
-    at.button(key=f"FormSubmitter:act{rid}-确定").click().run()
+    action.select("sign").run()
+    # Signing for it takes no note and no photo.
+    assert not at.get("file_uploader") and not [w for w in at.text_area if w.form_id == f"act{rid}-sign"]
+    at.button(key=f"FormSubmitter:act{rid}-sign-确定").click().run()
     assert report(code).state == "signed" and report(code).signed_at is not None
     assert at.success[0].value == "已办理。"
     action = next(sb for sb in at.selectbox if sb.label == "操作")
-    action.select("dispatch")
+    action.select("dispatch").run()
+    assert not at.get("file_uploader") and at.checkbox[0].label == "回复对上报人公开" and not at.checkbox[0].value
     next(sb for sb in at.selectbox if sb.label == "承办单位").select(unit)
-    at.button(key=f"FormSubmitter:act{rid}-确定").click().run()
+    at.button(key=f"FormSubmitter:act{rid}-dispatch-确定").click().run()
     assert (report(code).state, report(code).unit_id) == ("dispatched", unit)
 
 
@@ -59,8 +62,9 @@ def test_a_refused_move_is_explained_and_changes_nothing(file_report, sign_in_as
     at = desk()
     rid = report(code).id
     at.button(key=f"open{rid}").click().run()
-    next(sb for sb in at.selectbox if sb.label == "操作").select("refer")
-    at.button(key=f"FormSubmitter:act{rid}-确定").click().run()  # refer needs a note
+    next(sb for sb in at.selectbox if sb.label == "操作").select("refer").run()
+    assert "这段说明会显示给上报人。" in [c.value for c in at.caption]
+    at.button(key=f"FormSubmitter:act{rid}-refer-确定").click().run()  # refer needs a note
     assert at.error[0].value == "请填写说明。"
     assert report(code).state == "submitted"
 

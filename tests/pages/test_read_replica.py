@@ -24,6 +24,6 @@ def test_public_reads_come_from_the_replica_and_writes_stay_on_the_primary(file_
 
     at = open_page(open_app("en"), "track")  # a reporter follows their report on the primary
     at.text_input(key="track_code").input(second).run()
-    assert not at.exception and at.header[0].value == "Waiting to be signed for"
+    assert not at.exception and at.header[0].value == "Received, waiting for staff to look at it"
     at.text_input(key="track_code").input(first).run()
-    assert at.header[0].value == "Waiting to be signed for"
+    assert at.header[0].value == "Received, waiting for staff to look at it"

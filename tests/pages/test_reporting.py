@@ -1,4 +1,6 @@
 """The report form as a villager uses it (AppTest with real uploads)."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -6,6 +8,7 @@ from db.engine import engine_for, session_scope
 from db.models import Report
 from qingxi.settings import current as settings
 from tests.pages.conftest import open_app, open_page
+from tests.support import phone_photos
 from tests.unit.photo_samples import gps_ifd, jpeg
 
 ON_RIVER = gps_ifd(121.398, 29.1492)
@@ -130,3 +133,41 @@ def test_anonymous_hides_the_contact_fields(app_env):
     at.radio(key="vis0").set_value("anonymous").run()
     assert [t.key for t in at.text_input] == []
     assert "不保存你的姓名和电话" in at.caption[-1].value
+
+
+@pytest.fixture
+def app_on_each_backend(db_url, monkeypatch, tmp_path):
+    """The app on an empty SQLite file or PostgreSQL schema, with its own photo folder."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("QINGXI_PHOTO_DIR", str(tmp_path / "photos"))
+    settings.cache_clear()
+    yield tmp_path / "photos"
+    settings.cache_clear()
+
+
+def test_an_unexpected_failure_while_sending_is_calm_and_stores_nothing(app_on_each_backend, monkeypatch, caplog):
+    from qingxi import intake
+
+    def power_cut(*args, **kwargs):
+        raise OSError(28, "No space left on device")  # after the photo files are written
+
+    working = intake._report
+    monkeypatch.setattr(intake, "_report", power_cut)
+    at = form()
+    sample = phone_photos.android_jpeg(31)
+    at.file_uploader[0].upload(sample.name, sample.data, sample.mime).run()
+    at.button(key="cat_illegal_dumping0").click().run()
+    at.text_area(key="words0").input("桥下有人倒了一车建筑垃圾").run()
+    at = send(at)
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    ref = re.search(r"编号 ([2-9A-HJKMNP-Z]{8})", message).group(1)
+    assert message.startswith("没有发送成功，什么也没有保存。照片和你填写的内容都还在")
+    assert reports() == [] and not any(app_on_each_backend.glob("*.jpg"))
+    # The form is as the person left it: photo, category and words, ready to send again.
+    assert [f.name for f in at.file_uploader[0].value] == [sample.name]
+    assert at.session_state["category0"] == "illegal_dumping" and at.text_area(key="words0").value.startswith("桥下")
+    assert f"incident {ref}" in caplog.text and "No space left on device" in caplog.text
+    monkeypatch.setattr(intake, "_report", working)
+    at = send(at)  # the same press again, now that the disk has room
+    assert "上报成功" in at.success[0].value and len(reports()) == 1

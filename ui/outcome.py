@@ -1,0 +1,73 @@
+"""One way a page runs a command and says how it went: done, refused (in the person's words), not
+allowed, not possible in this state, or — for anything unexpected — a calm message with a short
+incident number staff can find in the server log. Nobody ever sees a stack trace."""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from qingxi import codes
+from qingxi.permissions import Denied
+from qingxi.refusals import Refusal
+from qingxi.reports import TransitionError
+from ui import error_text, t
+
+log = logging.getLogger("qingxi")
+if not log.handlers:  # streamlit configures only its own logger: ours goes to the server's stderr
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    message: str
+    value: object = None
+    incident: str | None = None  # set when something unexpected failed
+
+
+def incident() -> str:
+    """Log the exception being handled under a short number the person can read out to staff."""
+    ref = "".join(secrets.choice(codes.ALPHABET) for _ in range(8))
+    log.exception("incident %s", ref)
+    return ref
+
+
+def attempt(command: Callable[[], object], done: str = "", *, failed: str = "outcome.failed") -> Outcome:
+    """Run one service command. Never raises (Streamlit's own rerun and stop pass through: they are
+    not Exceptions). `failed` is the message key for an unexpected failure ({ref} is its number)."""
+    try:
+        value = command()
+    except Refusal as err:
+        return Outcome(False, error_text(err))
+    except Denied:
+        return Outcome(False, t("outcome.denied"))
+    except TransitionError:
+        return Outcome(False, t("outcome.transition"))
+    except Exception:  # noqa: BLE001 - the person gets words and a number, the log gets the trace
+        ref = incident()
+        return Outcome(False, t(failed, ref=ref), incident=ref)
+    return Outcome(True, done, value)
+
+
+def act(area: str, command: Callable[[], object], done: str = "", **kw) -> Outcome:
+    """attempt(), keeping the outcome for show(area) after the rerun the action causes."""
+    outcome = attempt(command, done, **kw)
+    st.session_state[f"{area}_outcome"] = outcome
+    return outcome
+
+
+def show(area: str) -> None:
+    """The outcome act(area, ...) kept, once."""
+    if (outcome := st.session_state.pop(f"{area}_outcome", None)) is not None and outcome.message:
+        say(outcome)
+
+
+def say(outcome: Outcome) -> None:
+    (st.success if outcome.ok else st.error)(outcome.message)
