@@ -12,6 +12,7 @@ run: deps
 	$(BIN)/streamlit run server.py --server.address=localhost --server.port=$(PORT)
 
 test: deps system
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: deps

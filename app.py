@@ -3,13 +3,27 @@ import streamlit as st
 
 from db.models import User
 from pages import (
-    admin_settings, admin_users, cleanup_days, cleanup_staff, dashboard, deputies, desk, exports, home, proposal_page,
-    reporting, river_map, sign_in, signboards, status,
+    admin_settings,
+    admin_users,
+    cleanup_days,
+    cleanup_staff,
+    dashboard,
+    deputies,
+    desk,
+    exports,
+    home,
+    proposal_page,
+    reporting,
+    river_map,
+    sign_in,
+    signboards,
+    status,
 )
-from qingxi import permissions
-from qingxi import signboards as signs
-from qingxi.i18n import pick_language
-from qingxi.settings import LANGUAGES, current as settings
+from qingxi.core import permissions
+from qingxi.core.i18n import pick_language
+from qingxi.core.settings import LANGUAGES
+from qingxi.core.settings import current as settings
+from qingxi.reports import signs
 from ui import current_user, outcome, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")

@@ -15,7 +15,8 @@ from bench._concurrent import together
 from db import migrate
 from db.engine import make_engine, session_scope
 from db.models import Cleanup, Signup, User
-from qingxi import cleanups, geography
+from qingxi import cleanups
+from qingxi.core import places
 
 WRITERS, EACH, CAPACITY = 8, 100, 500  # 800 sign-ups for 500 seats: the last 300 go to the waitlist
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -28,7 +29,7 @@ def _measure(url: str) -> tuple[float, int, int, int, int]:
     try:
         migrate.upgrade(engine)
         with session_scope(engine) as s:
-            geography.install_reference(s)
+            places.install_reference(s)
             staff = User(username="bench", display_name="bench", role="staff")
             s.add(staff)
             s.flush()

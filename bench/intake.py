@@ -13,7 +13,8 @@ from bench._concurrent import together
 from db import migrate
 from db.engine import make_engine, session_scope
 from db.models import Report
-from qingxi import geography, intake, photos
+from qingxi.core import photos, places
+from qingxi.reports import intake
 
 WRITERS, EACH = 4, 75
 
@@ -34,7 +35,7 @@ def run() -> list[dict]:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         migrate.upgrade(engine)
         with session_scope(engine) as s:
-            geography.install_reference(s)
+            places.install_reference(s)
             where = intake.place(s, 121.398, 29.1492, "gps")
         batches = [[_photo(w * EACH + i) for i in range(EACH)] for w in range(WRITERS)]
         elapsed, errors = together(batches, lambda data: intake.submit(

@@ -7,13 +7,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 from PIL import ExifTags, Image, TiffImagePlugin
 
-from qingxi import photos
+from qingxi.core import photos
 
 SIZE = (4000, 3000)
 RUNS = 9

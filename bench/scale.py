@@ -165,7 +165,7 @@ def _map_views(database: str, log: Path) -> dict:
     """What the map's default view sends (reports in view, features drawn), and each of VIEWS
     timed through the service (median of RUNS), its statements added to the query log."""
     from db.engine import QUERY_LOG_ENV, make_engine, session_scope
-    from qingxi import public
+    from qingxi.reports import public
 
     os.environ[QUERY_LOG_ENV] = str(log)
     try:

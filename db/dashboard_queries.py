@@ -13,6 +13,7 @@ from db.models import Report, UTCDateTime, Village
 from db.portable import floor, median_by, rare, seconds_between
 from db.triage_queries import DONE, next_due, reports_in_order, target_seconds
 
+
 def _shown(query: Select) -> Select:
     return query.where(Report.hidden.is_(false()))
 

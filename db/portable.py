@@ -11,9 +11,9 @@ percentile_cont).
 from __future__ import annotations
 
 from sqlalchemy import Float, Integer, case, cast, func, or_, select
-from sqlalchemy.types import NullType
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.types import NullType
 
 _UNIX_JD = 2440587.5  # julianday('1970-01-01')
 

@@ -9,7 +9,15 @@ from sqlalchemy import ColumnElement, case, false, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
-    AuditEntry, ClockTarget, Observation, Photo, Report, ResponseTemplate, RoutingRule, Unit, User, Village,
+    AuditEntry,
+    ClockTarget,
+    Observation,
+    Photo,
+    Report,
+    ResponseTemplate,
+    RoutingRule,
+    Unit,
+    Village,
 )
 from db.portable import epoch, least, rare
 
@@ -33,13 +41,6 @@ class QueueFilter:
     category: str | None = None
     state: str | None = None
     unit_id: int | None = None
-
-
-def fresh_user(session: Session, user) -> User | None:
-    """The acting account as the database has it now (role, unit, disabled), never as a page
-    remembered it; None (the public) when there is no such account."""
-    user_id = getattr(user, "id", None)
-    return None if user_id is None else session.get(User, user_id, populate_existing=True)
 
 
 def report(session: Session, report_id: int, *, lock: bool = True) -> Report | None:
@@ -103,15 +104,6 @@ def verified_ids(session: Session, report_ids: Iterable[int]) -> set[int]:
     query = select(AuditEntry.entity_id).where(AuditEntry.entity == "report", AuditEntry.action == "report.verify",
                                                AuditEntry.entity_id.in_(ids))
     return set(session.scalars(query))
-
-
-def audit_entries(session: Session, entity: str | None, entity_id: int | None, limit: int) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if entity is not None:
-        query = query.where(AuditEntry.entity == entity)
-    if entity_id is not None:
-        query = query.where(AuditEntry.entity_id == entity_id)
-    return list(session.scalars(query))
 
 
 def templates_for(session: Session, state: str) -> list[ResponseTemplate]:

@@ -7,9 +7,9 @@ import json
 
 import streamlit as st
 
-from db import accounts_repo, admin_queries
-from qingxi import audit, clocks, permissions, settings_admin
-from qingxi.reports import CATEGORIES
+from db import accounts_queries, routing_queries
+from qingxi.core import audit, permissions
+from qingxi.reports import CATEGORIES, clocks, routing
 from ui import current_user, engine, error_text, labels, session, t, text
 
 NOTICE = "settings_notice"  # (ok, text), shown once after an action
@@ -20,7 +20,7 @@ def _run(call, *args, done: str = "settings.saved") -> None:
     """One admin change for the signed-in user; say how it went on the next run."""
     try:
         call(engine(), current_user(), *args)
-    except (settings_admin.SettingsError, clocks.ClockError) as err:
+    except (routing.SettingsError, clocks.ClockError) as err:
         st.session_state[NOTICE] = (False, error_text(err))
     except permissions.Denied:
         st.session_state[NOTICE] = (False, t("settings.refused"))
@@ -56,21 +56,21 @@ def render() -> None:
 
 def _add_rule() -> None:
     v = st.session_state
-    _run(settings_admin.add_rule, v.rule_category, v.rule_village, v.rule_unit)
+    _run(routing.add_rule, v.rule_category, v.rule_village, v.rule_unit)
 
 
 def _delete_rule() -> None:
     if (rule := st.session_state.get("rule_delete")) is not None:
-        _run(settings_admin.delete_rule, rule, done="settings.deleted")
+        _run(routing.delete_rule, rule, done="settings.deleted")
 
 
 def _routing(user) -> None:
     st.caption(t("settings.routing.intro"))
     with session() as s:
-        rules = settings_admin.rules(s, user)
-        villages = {v.id: v.name for v in admin_queries.villages(s)}
-        units = {u.id: u.name for u in admin_queries.units(s)}
-        active = [u.id for u in admin_queries.units(s) if u.active]
+        rules = routing.rules(s, user)
+        villages = {v.id: v.name for v in routing_queries.villages(s)}
+        units = {u.id: u.name for u in routing_queries.units(s)}
+        active = [u.id for u in routing_queries.units(s) if u.active]
     anything = t("settings.routing.any")
     category = labels("category")
     describe = lambda r: (f"{category(r.category) if r.category else anything} × "  # noqa: E731
@@ -141,39 +141,39 @@ def _duration(seconds: int) -> str:
 
 def _add_template() -> None:
     v = st.session_state
-    _run(settings_admin.add_template, v.template_state, v.template_title, v.template_text)
+    _run(routing.add_template, v.template_state, v.template_title, v.template_text)
 
 
 def _edit_template(template_id: int) -> None:
     v = st.session_state
-    _run(settings_admin.edit_template, template_id, v[f"template_title_{template_id}"],
+    _run(routing.edit_template, template_id, v[f"template_title_{template_id}"],
          v[f"template_text_{template_id}"])
 
 
 def _delete_template(template_id: int) -> None:
-    _run(settings_admin.delete_template, template_id, done="settings.deleted")
+    _run(routing.delete_template, template_id, done="settings.deleted")
 
 
 def _templates(user) -> None:
     st.caption(t("settings.templates.intro"))
-    state = st.selectbox(t("settings.templates.state"), settings_admin.TEMPLATE_STATES, key="template_state",
+    state = st.selectbox(t("settings.templates.state"), routing.TEMPLATE_STATES, key="template_state",
                          format_func=labels("state"))
     with session() as s:
-        rows = [r for r in settings_admin.templates(s, user) if r.state == state]
+        rows = [r for r in routing.templates(s, user) if r.state == state]
     if not rows:
         st.info(t("settings.templates.none"))
     for row in rows:
         with st.expander(row.title):
             with st.form(f"template_form_{row.id}"):
                 st.text_input(t("settings.templates.title"), value=row.title, key=f"template_title_{row.id}",
-                              max_chars=settings_admin.MAX_TITLE)
+                              max_chars=routing.MAX_TITLE)
                 st.text_area(t("settings.templates.text"), value=row.text, key=f"template_text_{row.id}")
                 st.form_submit_button(t("settings.save"), on_click=_edit_template, args=(row.id,))
             st.button(t("settings.delete"), key=f"template_delete_{row.id}", on_click=_delete_template,
                       args=(row.id,))
     st.subheader(t("settings.templates.add_title"))
     with st.form("template_add_form", clear_on_submit=True):
-        st.text_input(t("settings.templates.title"), key="template_title", max_chars=settings_admin.MAX_TITLE)
+        st.text_input(t("settings.templates.title"), key="template_title", max_chars=routing.MAX_TITLE)
         st.text_area(t("settings.templates.text"), key="template_text")
         st.form_submit_button(t("settings.add"), on_click=_add_template)
 
@@ -182,9 +182,9 @@ def _templates(user) -> None:
 
 def _audit(user) -> None:
     with session() as s:
-        entities = admin_queries.audit_entities(s)
-        actions = admin_queries.audit_actions(s)
-        names = {p.id: p.display_name for p in accounts_repo.users(s)}
+        entities = audit.entities(s)
+        actions = audit.actions(s)
+        names = {p.id: p.display_name for p in accounts_queries.users(s)}
     anything = t("settings.routing.any")
     left, middle, right = st.columns(3)
     entity = left.selectbox(t("settings.audit.entity"), [None, *entities], key="audit_entity",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import accounts_repo
-from qingxi import accounts, permissions
+from db import accounts_queries
+from qingxi import accounts
+from qingxi.core import permissions
 from ui import current_user, engine, error_text, labels, session, t
 
 NOTICE = "admin_notice"  # (kind, text, one-time password or None), shown once after an action
@@ -50,8 +51,8 @@ def render() -> None:
     st.title(t("admin.title"))
     _notice()
     with session() as s:
-        people = accounts_repo.users(s)
-        units = {u.id: u.name for u in accounts_repo.active_units(s)}
+        people = accounts_queries.users(s)
+        units = {u.id: u.name for u in accounts_queries.active_units(s)}
     role_label = labels("auth.role")
     st.dataframe([{t("admin.col.username"): p.username, t("admin.col.name"): p.display_name,
                    t("admin.col.role"): role_label(p.role), t("admin.col.unit"): p.unit.name if p.unit else "",

@@ -8,13 +8,13 @@ import streamlit as st
 from db.models import utcnow
 from geo import layers
 from qingxi import cleanups as cu
-from qingxi import dossier, intake, public
 from qingxi.cleanups import CleanupError
-from qingxi import permissions
-from qingxi.permissions import Denied
-from qingxi.photos import PhotoError
-from qingxi.refusals import Refusal
-from qingxi.settings import current as settings
+from qingxi.core import permissions, places
+from qingxi.core.permissions import Denied
+from qingxi.core.photos import PhotoError
+from qingxi.core.refusals import Refusal
+from qingxi.core.settings import current as settings
+from qingxi.reports import public
 from ui import current_user, engine, error_text, flash, lang, session, show_flash, t, text
 
 EVENTS_PATH, SIGNUP_PATH, NUMBERS_PATH = cu.EVENTS_PATH, cu.SIGNUP_PATH, "cleanup-numbers"
@@ -68,7 +68,7 @@ def seats(ev: cu.Event) -> str:
 
 def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
     """The river, the day's section and the meeting point; no basemap unless one is configured."""
-    stretch = dossier.river_section(engine(), ev.km_from, ev.km_to)
+    stretch = places.river_section(engine(), ev.km_from, ev.km_to)
     with session() as s:
         lines = public.river_lines(s, lang())
     deck = layers.section_deck(lines, stretch.path if stretch else None, section(ev),
@@ -159,10 +159,10 @@ def _form(ev: cu.Event) -> None:
     if ev.state == "full":
         st.warning(t("cupage.full_note", n=ev.waitlisted))
     with session() as s:
-        villages = dict(intake.villages(s))
+        villages = dict(places.villages(s))
     groups = {g.id: g.name for g in ev.groups}
     with st.form(f"signup{ev.id}"):
-        name = st.text_input(t("cupage.name"), max_chars=intake.MAX_NAME, key="su_name")
+        name = st.text_input(t("cupage.name"), max_chars=places.MAX_NAME, key="su_name")
         phone = st.text_input(t("cupage.phone"), key="su_phone")
         village = st.selectbox(t("cupage.village"), list(villages), index=None, format_func=villages.get,
                                key="su_village", placeholder=t("cupage.optional"))

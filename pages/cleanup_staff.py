@@ -7,14 +7,15 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from geo import layers
 from db.models import utcnow
-from pages.cleanup_days import attempt, meeting, refusal, section, section_map, seats, when
+from geo import layers
+from pages.cleanup_days import attempt, meeting, refusal, seats, section, section_map, when
 from qingxi import cleanups as cu
-from qingxi import intake, permissions, public
 from qingxi.cleanups import CleanupError
-from qingxi.permissions import Denied
-from qingxi.settings import current as settings
+from qingxi.core import permissions, places
+from qingxi.core.permissions import Denied
+from qingxi.core.settings import current as settings
+from qingxi.reports import public
 from ui import current_user, engine, labels, lang, session, show_flash, t
 
 PLAN_PATH = "cleanup-planning"
@@ -104,7 +105,7 @@ def _plan_form(user, ev: cu.Event | None) -> None:
     start = ev.starts_at.astimezone(tz) if ev else None
     end = ev.ends_at.astimezone(tz) if ev else None
     with session() as s:
-        villages = dict(intake.villages(s))
+        villages = dict(places.villages(s))
     village_code = next((c for c, n in villages.items() if ev and n == ev.meeting_village), None)
     if ev:
         st.subheader(t("cupage.editing", id=ev.id, title=ev.title))

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from db.models import utcnow
-from qingxi import dashboard, permissions
-from qingxi.clocks import CLOCKS
-from qingxi.settings import current as settings
+from qingxi.core import permissions
+from qingxi.core.settings import current as settings
+from qingxi.reports import dashboard
+from qingxi.reports.clocks import CLOCKS
 from ui import current_user, read_session, t, text
 
 

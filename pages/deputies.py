@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import proposal_page
-from qingxi import permissions, proposals as P
-from qingxi.permissions import Denied
+from qingxi import proposals as P
+from qingxi.core import permissions
+from qingxi.core.permissions import Denied
 from ui import current_user, engine, error_text, flash, labels, lang, show_flash, t
 
 

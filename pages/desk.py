@@ -4,12 +4,12 @@ unit's work (the services enforce it)."""
 
 import streamlit as st
 
-from db import accounts_repo, admin_queries
+from db import accounts_queries, routing_queries
 from db.triage_queries import QueueFilter, SearchFilter
-from qingxi import permissions, triage
-from qingxi.permissions import Denied
-from qingxi.reports import CATEGORIES, OPEN_STATES, State
-from qingxi.settings import current as settings
+from qingxi.core import permissions
+from qingxi.core.permissions import Denied
+from qingxi.core.settings import current as settings
+from qingxi.reports import CATEGORIES, OPEN_STATES, State, triage
 from ui import current_user, engine, labels, outcome, session, t, text
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
@@ -24,8 +24,8 @@ def render() -> None:
     st.title(t("desk.title"))
     outcome.show("desk")
     with session() as s:
-        villages = {v.id: v.name for v in admin_queries.villages(s)}
-        units = {u.id: u.name for u in accounts_repo.active_units(s)}
+        villages = {v.id: v.name for v in routing_queries.villages(s)}
+        units = {u.id: u.name for u in accounts_queries.active_units(s)}
     filters = _filters(villages, units)
     _search(user, villages)
     page = st.session_state.get("desk_page", 1)

@@ -2,8 +2,9 @@
 details) only for those who may export private data — the service checks that again."""
 import streamlit as st
 
-from qingxi import exports, permissions
-from qingxi.open311 import MAX_RESULTS
+from qingxi.core import permissions
+from qingxi.reports import downloads
+from qingxi.reports.open311 import MAX_RESULTS
 from ui import current_user, engine, lang, read_engine, t
 
 
@@ -15,17 +16,17 @@ def render() -> None:
     st.subheader(t("export.public_title"))
     st.markdown(t("export.public_note"))
     cols = st.columns(2)
-    cols[0].download_button(t("export.public_csv"), exports.public_csv(read_engine(), lang()),
+    cols[0].download_button(t("export.public_csv"), downloads.public_csv(read_engine(), lang()),
                             file_name="qingxi-reports-public.csv", mime="text/csv",
                             icon=":material/table:", key="export_public_csv")
-    cols[1].download_button(t("export.public_geojson"), exports.public_geojson(read_engine(), lang()),
+    cols[1].download_button(t("export.public_geojson"), downloads.public_geojson(read_engine(), lang()),
                             file_name="qingxi-reports-public.geojson", mime="application/geo+json",
                             icon=":material/map:", key="export_public_geojson")
 
     if permissions.can(user, "export.private"):
         st.subheader(t("export.staff_title"))
         st.warning(t("export.staff_note"))
-        st.download_button(t("export.staff_csv"), exports.reports_csv(engine(), user, lang()),
+        st.download_button(t("export.staff_csv"), downloads.reports_csv(engine(), user, lang()),
                            file_name="qingxi-reports-staff.csv", mime="text/csv",
                            icon=":material/lock:", key="export_staff_csv")
 

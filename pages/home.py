@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pages import river_map
-from qingxi import public
+from qingxi.reports import public
 from ui import read_session, t
 
 

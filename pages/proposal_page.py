@@ -8,15 +8,17 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from db import accounts_repo
+from db import accounts_queries
 from geo import layers
 from pages import cleanup_days
 from qingxi import cleanups as cu
-from qingxi import dossier, proposals as P, public
-from qingxi.permissions import Denied
-from qingxi.photos import PhotoError
-from qingxi.reports import kind_of
-from qingxi.settings import current as settings
+from qingxi import proposals as P
+from qingxi.core import places
+from qingxi.core.permissions import Denied
+from qingxi.core.photos import PhotoError
+from qingxi.core.settings import current as settings
+from qingxi.proposals import dossier
+from qingxi.reports import kind_of, public
 from ui import current_user, engine, error_text, flash, labels, lang, session, show_flash, t, text
 
 URL = "proposal"
@@ -51,7 +53,7 @@ def render() -> None:
         st.title(t("proposal.title"))
         st.error(t("proposal.error.not_found"))
         return
-    section = dossier.river_section(engine(), d.km_from, d.km_to)
+    section = places.river_section(engine(), d.km_from, d.km_to)
     _head(d)
     _dossier(d, section)
     st.subheader(t("props.text"))
@@ -121,7 +123,7 @@ def plain(value: str) -> str:
     return out
 
 
-def _dossier(d: P.Detail, section: dossier.Section | None) -> None:
+def _dossier(d: P.Detail, section: places.Section | None) -> None:
     """Built only when the button is pressed (thumbnails make it large); everything is bound now."""
     language = lang()
     st.download_button(t("props.dossier"), lambda: dossier.build(d, language, section).encode("utf-8"),
@@ -195,7 +197,7 @@ def _cleanups(d: P.Detail) -> None:
                      query_params={"id": str(c.id)})
 
 
-def _map(d: P.Detail, section: dossier.Section | None) -> None:
+def _map(d: P.Detail, section: places.Section | None) -> None:
     st.subheader(t("props.section"))
     with session() as s:
         lines = public.river_lines(s, lang())
@@ -340,7 +342,7 @@ def _with_reason(name: str, call) -> None:
 
 def _assign(user, d: P.Detail) -> None:
     with session() as s:
-        units = {u.id: u.name for u in accounts_repo.active_units(s)}
+        units = {u.id: u.name for u in accounts_queries.active_units(s)}
     with st.expander(t("proposal.action.assign"), expanded=True), st.form("pa_assign", clear_on_submit=True):
         lead_unit = st.selectbox(t("proposal.lead_unit"), list(units), index=None, key="pa_assign_lead",
                                  format_func=units.get)

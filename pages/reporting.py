@@ -3,11 +3,11 @@ import streamlit as st
 
 from geo import layers
 from pages import status
-from qingxi import intake, photos, public, qr, tracking
-from qingxi.intake import IntakeError, Place, Submission
-from qingxi.photos import PhotoError
-from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES
-from qingxi.settings import current as settings
+from qingxi.core import photos, places, qr
+from qingxi.core.photos import PhotoError
+from qingxi.core.settings import current as settings
+from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, public, track
+from qingxi.reports.intake import IntakeError, Place, Submission
 from ui import engine, error_text, labels, lang, outcome, session, t, text
 from ui.geolocation import locate_button
 
@@ -82,7 +82,7 @@ def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None
             st.info(t("report.place_needed"))
             return None
         where = intake.place(s, chosen["lon"], chosen["lat"], chosen["source"])
-        village = dict(intake.villages(s)).get(where.village_code)
+        village = dict(places.villages(s)).get(where.village_code)
         river = layers.river_layer(public.river_lines(s, lang()))
     st.success(t(f"report.source_{where.source}") + " " + text.place(village, where.river_km, where.bank, where.distance_m))
     if where.problem:
@@ -117,7 +117,7 @@ def _pick(how: str | None, s, n: int) -> dict | None:
             return {"lon": got["lon"], "lat": got["lat"], "source": "browser"}
     elif how == "map":
         st.caption(t("report.map_hint"))
-        marks = intake.markers(s)
+        marks = places.markers(s)
         river = layers.river_layer(public.river_lines(s, lang()))
         event = st.pydeck_chart(layers.deck([river, layers.marker_layer(marks)]),
                                 on_select="rerun", selection_mode="single-object", key=f"pick{n}", height=320)
@@ -125,7 +125,7 @@ def _pick(how: str | None, s, n: int) -> dict | None:
         if picked:
             return {"lon": picked[0]["lon"], "lat": picked[0]["lat"], "source": "map"}
     elif how == "village":
-        names = dict(intake.villages(s))
+        names = dict(places.villages(s))
         code = st.selectbox(t("report.village"), list(names), index=None, key=f"village{n}", format_func=names.get)
         if code:
             where = intake.village_place(s, code)
@@ -186,7 +186,7 @@ def _who(n: int) -> tuple[str, str, str]:
         if visibility == "anonymous":
             st.caption(t("report.anonymous_note"))
             return "", "", visibility
-        name = st.text_input(t("report.name"), max_chars=intake.MAX_NAME, key=f"name{n}")
+        name = st.text_input(t("report.name"), max_chars=places.MAX_NAME, key=f"name{n}")
         phone = st.text_input(t("report.phone"), key=f"phone{n}")
         st.caption(t("report.phone_note"))
         return name, phone, visibility
@@ -212,7 +212,7 @@ def _receipt(receipt: intake.Receipt) -> None:
     st.markdown(t("report.code_is"))
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{receipt.code}</div>",
                 unsafe_allow_html=True)
-    st.image(qr.png(tracking.status_url(receipt.code)), width=220, caption=t("report.qr_caption"))
+    st.image(qr.png(track.status_url(receipt.code)), width=220, caption=t("report.qr_caption"))
     st.page_link(status.page(), label=t("report.follow"), icon=":material/search:", query_params={"code": receipt.code})
     if st.button(t("report.another"), icon=":material/add_a_photo:"):
         del st.session_state["report_receipt"]

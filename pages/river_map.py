@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import layers
-from qingxi import public
-from qingxi.reports import CATEGORIES, Kind
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
+from qingxi.reports import CATEGORIES, Kind, public
 from ui import labels, lang, read_session, t, text
 
 

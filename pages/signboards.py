@@ -1,7 +1,8 @@
 """Print QR signboards for villages and river-km posts (each opens the report form on that spot)."""
 import streamlit as st
 
-from qingxi import intake, permissions, qr, signboards
+from qingxi.core import permissions, places, qr
+from qingxi.reports import signs
 from ui import current_user, lang, session, t
 
 
@@ -12,16 +13,16 @@ def render() -> None:
     st.title(t("signs.title"))
     st.caption(t("signs.intro"))
     with session() as s:
-        names = dict(intake.villages(s))
-        riverside = [code for code, on in intake.riverside_flags(s).items() if on]
+        names = dict(places.villages(s))
+        riverside = [code for code, on in places.riverside_flags(s).items() if on]
         codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get)
         posts = st.toggle(t("signs.posts"), value=True)
-        sheets = signboards.sheets(s, lang(), codes, 1.0 if posts else None)
+        sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None)
     if not sheets:
         st.info(t("signs.none"))
         return
-    st.download_button(t("signs.download", n=len(sheets)), signboards.printable(sheets, lang()),
-                       file_name="qingxi-signboards.html", mime="text/html", icon=":material/print:")
+    st.download_button(t("signs.download", n=len(sheets)), signs.printable(sheets, lang()),
+                       file_name="qingxi-signs.html", mime="text/html", icon=":material/print:")
     cols = st.columns(3)
     for i, sheet in enumerate(sheets):
         with cols[i % 3].container(border=True):

@@ -2,11 +2,12 @@
 import streamlit as st
 
 from pages import proposal_page
-from qingxi import proposals, tracking
-from qingxi.settings import current as settings
+from qingxi import proposals
+from qingxi.core.settings import current as settings
+from qingxi.reports import track
 from ui import engine, labels, outcome, t, text
 
-URL = tracking.STATUS_PATH
+URL = track.STATUS_PATH
 
 
 def page() -> st.Page:
@@ -22,7 +23,7 @@ def render() -> None:
     if not code.strip():
         st.info(t("track.enter_code"))
         return
-    status = tracking.status(engine(), code)
+    status = track.status(engine(), code)
     if status is None:
         st.error(t("track.not_found"))
         return
@@ -44,7 +45,7 @@ def _my_reports() -> None:
             cols[i % 4].button(code, key=f"mine{code}", on_click=st.session_state.__setitem__, args=("track_code", code))
 
 
-def _summary(status: tracking.Status) -> None:
+def _summary(status: track.Status) -> None:
     """Where it stands, in plain words, and what happens next."""
     st.header(t(f"track.now.{status.state}"))
     st.markdown(t(f"track.next.{status.state}"))
@@ -58,7 +59,7 @@ def _summary(status: tracking.Status) -> None:
         _pictures(status.after_photos, 300)
 
 
-def _pictures(pictures: list[tracking.Taken], width: int) -> None:
+def _pictures(pictures: list[track.Taken], width: int) -> None:
     if not pictures:
         return
     folder = settings().photo_dir
@@ -66,7 +67,7 @@ def _pictures(pictures: list[tracking.Taken], width: int) -> None:
              caption=[t("track.taken", when=text.when(p.at)) if p.at else "" for p in pictures])
 
 
-def _timeline(status: tracking.Status) -> None:
+def _timeline(status: track.Status) -> None:
     """Every public step and every public word, newest first."""
     st.subheader(t("track.timeline"))
     for entry in reversed(status.timeline):
@@ -96,23 +97,23 @@ def _cleaned_by(code: str) -> None:
                      query_params={"id": str(ev.id)})
 
 
-def _actions(status: tracking.Status) -> None:
+def _actions(status: track.Status) -> None:
     if status.can_confirm:
         st.button(t("track.confirm"), icon=":material/check_circle:", type="primary", on_click=_act,
-                  args=(tracking.confirm_fixed, status.code, t("track.confirmed")))
+                  args=(track.confirm_fixed, status.code, t("track.confirmed")))
     with st.expander(t("track.still_there")):
         with st.form("still_there", clear_on_submit=True):
             comment = st.text_area(t("track.comment"), max_chars=500)
             photo = st.file_uploader(t("track.photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
             if st.form_submit_button(t("track.reopen")):
-                _act(tracking.still_there, status.code, t("track.reopened"), comment,
+                _act(track.still_there, status.code, t("track.reopened"), comment,
                      photo.getvalue() if photo else None)
                 st.rerun()
     if status.can_rate:
-        chosen = st.pills(t("track.rate"), tracking.RATINGS, default=status.rating, key="rating",
+        chosen = st.pills(t("track.rate"), track.RATINGS, default=status.rating, key="rating",
                           format_func=labels("rating"))
         if chosen and chosen != status.rating:
-            _act(tracking.rate, status.code, t("track.rated"), chosen)
+            _act(track.rate, status.code, t("track.rated"), chosen)
             st.rerun()
 
 

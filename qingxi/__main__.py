@@ -1,5 +1,5 @@
 import sys
 
-from qingxi.cli import main
+from qingxi.ops.cli import main
 
 sys.exit(main())

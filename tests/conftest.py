@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from db import migrate
 from db.engine import make_engine, session_scope
-from qingxi import settings
+from qingxi.core import settings
 
 CI = os.environ.get("CI") == "true"
 PG_ADMIN = os.environ.get("QINGXI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

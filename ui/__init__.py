@@ -5,16 +5,17 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from db import migrate
 from db.engine import engine_for, session_scope
 from db.models import User
-from qingxi import accounts, geography, i18n
-from qingxi.refusals import Refusal
-from qingxi.settings import current as settings
+from qingxi import accounts
+from qingxi.core import i18n, places
+from qingxi.core.refusals import Refusal
+from qingxi.core.settings import current as settings
 
 
 def lang() -> str:
@@ -54,7 +55,7 @@ def _engine(url: str) -> Engine:
     engine = engine_for(url)
     migrate.upgrade(engine)
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
     return engine
 
 

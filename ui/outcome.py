@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qingxi import codes
-from qingxi.permissions import Denied
-from qingxi.refusals import Refusal
+from qingxi.core import codes
+from qingxi.core.permissions import Denied
+from qingxi.core.refusals import Refusal
 from qingxi.reports import TransitionError
 from ui import error_text, t
 

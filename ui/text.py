@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from db.models import utcnow
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
 from ui import t
 
 

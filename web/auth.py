@@ -18,7 +18,8 @@ from starlette.routing import BaseRoute, Route
 
 from db.engine import engine_for
 from qingxi import accounts
-from qingxi.settings import LANGUAGES, current as settings
+from qingxi.core.settings import LANGUAGES
+from qingxi.core.settings import current as settings
 
 COOKIE = accounts.COOKIE
 SIGNIN_PATH = "/signin"

@@ -10,8 +10,8 @@ from starlette.routing import BaseRoute, Route
 
 from db.engine import engine_for, session_scope
 from db.models import utcnow
-from qingxi import open311
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
+from qingxi.reports import open311
 
 PREFIX = "/open311/v2"
 HEADERS = {"Access-Control-Allow-Origin": "*"}  # public, read-only data: any site may read it

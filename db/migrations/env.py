@@ -3,7 +3,7 @@ from alembic import context
 
 from db.engine import make_engine
 from db.models import Base, UTCDateTime
-from qingxi import settings
+from qingxi.core import settings
 
 config = context.config
 connection = config.attributes.get("connection")

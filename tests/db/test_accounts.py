@@ -10,7 +10,7 @@ from db.engine import session_scope
 from db.models import AuditEntry, LoginAttempt, User, UserSession, utcnow
 from qingxi import accounts
 from qingxi.accounts import AccountError, SignInError
-from qingxi.permissions import Denied
+from qingxi.core.permissions import Denied
 
 PW = "river-clean-2024"
 
@@ -178,7 +178,7 @@ def test_only_admins_act_and_never_on_themselves(engine):
 def test_create_user_on_the_command_line(app_env, monkeypatch, capsys):
     import io
 
-    from qingxi.cli import main, setup
+    from qingxi.ops.cli import main, setup
 
     setup(load_demo=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("pw-secret-1\n"))

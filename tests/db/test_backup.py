@@ -9,15 +9,17 @@ from sqlalchemy import create_engine, select, text
 
 from db.engine import make_engine, session_scope
 from db.models import Photo, Report
-from qingxi import backup, geography, intake, tracking
-from qingxi.cli import main
+from qingxi.core import places
+from qingxi.ops import backup
+from qingxi.ops.cli import main
+from qingxi.reports import intake, track
 from tests.conftest import PG_ADMIN
 from tests.unit.photo_samples import jpeg
 
 
 def _riverbank(engine) -> intake.Place:
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         return intake.place(s, 121.398, 29.1492, "gps")
 
 
@@ -91,7 +93,7 @@ def test_a_backup_under_write_load_restores_every_report_committed_before_it(eng
     # The restored portal runs: a report can be followed, and a new one filed (sequences intact).
     restored = make_engine(target)
     code = sorted(before)[0]
-    assert tracking.status(restored, code).code == code
+    assert track.status(restored, code).code == code
     new = _file(restored, _riverbank(restored), restored_photos, 10_000)
     assert new not in codes
     restored.dispose()

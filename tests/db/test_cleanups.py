@@ -17,13 +17,23 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import (
-    AuditEntry, Cleanup, CleanupGroup, CleanupItem, CleanupPhoto, CleanupReport, Report, Signup, StatusChange,
-    Unit, User,
+    AuditEntry,
+    Cleanup,
+    CleanupGroup,
+    CleanupItem,
+    CleanupPhoto,
+    CleanupReport,
+    Report,
+    Signup,
+    StatusChange,
+    Unit,
+    User,
 )
 from qingxi import cleanups as cu
-from qingxi import geography, tracking
 from qingxi.cleanups import CleanupError, Plan, Results
-from qingxi.permissions import Denied
+from qingxi.core import places
+from qingxi.core.permissions import Denied
+from qingxi.reports import track
 from tests.unit.photo_samples import jpeg
 
 T0 = datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc)   # 08:00 in Shaliu
@@ -39,7 +49,7 @@ class W:
 @pytest.fixture
 def w(engine) -> W:
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         staff = User(username="staff", display_name="梅站长", role="staff")
         deputy = User(username="deputy", display_name="周代表", role="deputy")
         s.add_all([staff, deputy])
@@ -416,7 +426,7 @@ def test_reports_closed_through_an_event_say_so_on_their_status_page(w):
         assert link.cleaned_by_volunteers and link.cleaned_at == ev.starts_at
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "report.cleaned_by_volunteers")).one()
         assert entry.entity_id == inside and '"cleanup_id": %d' % cid in entry.after
-    st = tracking.status(w.engine, code)
+    st = track.status(w.engine, code)
     assert st.state == "fixed" and ev.title in st.timeline[-1].note
     view = cu.summary(w.engine, cid)
     assert [(r.id, r.cleaned_by_volunteers) for r in sorted(view.reports, key=lambda r: r.id)] == \

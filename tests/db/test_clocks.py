@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import AuditEntry, ClockTarget, User
-from qingxi import clocks, triage
-from qingxi.clocks import DEFAULTS, ClockError
-from qingxi.permissions import Denied
+from qingxi.core.permissions import Denied
+from qingxi.reports import clocks, triage
+from qingxi.reports.clocks import DEFAULTS, ClockError
 from tests.db.test_triage import T0, World, new_report, w  # noqa: F401 - the fixture
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from db.engine import session_scope
 from db.models import Report, Village
-from qingxi import dashboard
+from qingxi.reports import dashboard
 
 UTC = timezone.utc
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # a Wednesday; the week began Monday 8 June

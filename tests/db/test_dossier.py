@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import Report
-from qingxi import dossier, intake, proposals as P
+from qingxi import proposals as P
+from qingxi.core import places
+from qingxi.proposals import dossier
+from qingxi.reports import intake
 from tests.db.test_proposals import T0, new_proposal, u, w  # noqa: F401  (w is a fixture)
 from tests.unit.photo_samples import gps_ifd, jpeg
 
@@ -76,7 +79,7 @@ def _walk(w, tmp_path):  # noqa: F811
 def test_the_dossier_holds_everything_escaped_with_embedded_images(w, tmp_path):  # noqa: F811
     pid, code = _walk(w, tmp_path)
     d = P.detail(w.engine, u(w, "staff"), pid, now=T0 + timedelta(days=14))
-    html = dossier.build(d, "zh", dossier.river_section(w.engine, d.km_from, d.km_to), photo_dir=w.photo_dir)
+    html = dossier.build(d, "zh", places.river_section(w.engine, d.km_from, d.km_to), photo_dir=w.photo_dir)
     page = Parsed(html)
     words = page.words
     assert '关于<script>alert("x")</script>清溪 & 绿道的建议' in words       # shown as text …
@@ -113,11 +116,11 @@ def test_the_dossier_in_english_and_without_results_or_section(w, tmp_path):  # 
 
 
 def test_the_section_follows_the_km_range(w):  # noqa: F811
-    whole = dossier.river_section(w.engine, None, None)
-    part = dossier.river_section(w.engine, 1.0, 3.5)
+    whole = places.river_section(w.engine, None, None)
+    part = places.river_section(w.engine, 1.0, 3.5)
     assert (part.km_from, part.km_to) == (1.0, 3.5) and whole.km_from == 0.0 and whole.km_to > 8
-    assert part.path[0] != whole.path[0] and len(part.path) == dossier.SECTION_POINTS
-    clamped = dossier.river_section(w.engine, 5.0, 99.0)
+    assert part.path[0] != whole.path[0] and len(part.path) == places.SECTION_POINTS
+    clamped = places.river_section(w.engine, 5.0, 99.0)
     assert clamped.km_to == whole.km_to
 
 

@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from db import repo
+from db import places_queries
 from db.engine import session_scope
 from db.models import Report
-from qingxi import exports, geography
-from qingxi.permissions import Denied
+from qingxi.core import places
+from qingxi.core.permissions import Denied
+from qingxi.reports import downloads
 
 NOW = datetime(2025, 6, 15, 4, 0, 7, tzinfo=timezone.utc)
 
@@ -25,9 +26,9 @@ def _user(role: str, unit_id: int | None = None):
 def world(engine):
     """A fixed report with every milestone, an open one with no village, and a hidden one."""
     with session_scope(engine) as s:
-        geography.install_reference(s)
-        village_id = sorted(repo.village_ids(s).values())[0]
-        village = next(v.name for v in repo.villages(s) if v.id == village_id)
+        places.install_reference(s)
+        village_id = sorted(places_queries.village_ids(s).values())[0]
+        village = next(v.name for v in places_queries.villages(s) if v.id == village_id)
         common = {"lon": 121.40, "lat": 29.15, "location_source": "map", "bank": "left"}
         fixed = Report(code="FX2345", category="sewage", state="fixed", priority="urgent", village_id=village_id,
                        river_km=4.25, created_at=NOW - timedelta(days=3), signed_at=NOW - timedelta(days=2),
@@ -58,8 +59,8 @@ def _rows(data: bytes) -> list[dict]:
 
 def test_staff_csv_has_every_report_with_times_and_contact_details(world):
     engine, ids, village = world
-    rows = _rows(exports.reports_csv(engine, _user("staff")))
-    assert list(rows[0]) == [h for h, _ in exports.STAFF_COLUMNS]
+    rows = _rows(downloads.reports_csv(engine, _user("staff")))
+    assert list(rows[0]) == [h for h, _ in downloads.STAFF_COLUMNS]
     for needed in ("code", "category", "state", "state_kind", "priority", "village", "river_km", "lon", "lat",
                    "created", "acknowledged", "dispatched", "fixed", "closed", "supporters",
                    "reporter_name", "reporter_phone"):
@@ -83,7 +84,7 @@ def test_staff_csv_has_every_report_with_times_and_contact_details(world):
 
 def test_admin_may_export_too(world):
     engine, ids, _ = world
-    assert len(_rows(exports.reports_csv(engine, _user("admin")))) == 3
+    assert len(_rows(downloads.reports_csv(engine, _user("admin")))) == 3
 
 
 @pytest.mark.parametrize("user", [None, _user("public"), _user("deputy"), _user("handler", 1),
@@ -91,17 +92,17 @@ def test_admin_may_export_too(world):
 def test_staff_csv_is_refused_to_everyone_else(world, user):
     engine, *_ = world
     with pytest.raises(Denied):
-        exports.reports_csv(engine, user)
+        downloads.reports_csv(engine, user)
 
 
 def test_public_csv_has_no_personal_data_no_code_and_no_hidden_report(world):
     engine, ids, village = world
-    data = exports.public_csv(engine)
+    data = downloads.public_csv(engine)
     text = data.decode("utf-8-sig")
     for value in PRIVATE_VALUES:
         assert value not in text
     rows = _rows(data)
-    assert list(rows[0]) == [h for h, _ in exports.PUBLIC_COLUMNS]
+    assert list(rows[0]) == [h for h, _ in downloads.PUBLIC_COLUMNS]
     assert not {"code", "reporter_name", "reporter_phone", "description"} & set(rows[0])
     assert {int(r["id"]) for r in rows} == {ids["fixed"], ids["open"]}
     fixed = next(r for r in rows if int(r["id"]) == ids["fixed"])
@@ -110,7 +111,7 @@ def test_public_csv_has_no_personal_data_no_code_and_no_hidden_report(world):
 
 def test_public_geojson_has_no_personal_data_no_code_and_no_hidden_report(world):
     engine, ids, _ = world
-    data = exports.public_geojson(engine, "en")
+    data = downloads.public_geojson(engine, "en")
     text = data.decode()
     for value in PRIVATE_VALUES:
         assert value not in text
@@ -128,7 +129,7 @@ def test_public_geojson_has_no_personal_data_no_code_and_no_hidden_report(world)
 
 def test_open311_queries_on_this_backend(world):
     """The Open311 SQL (filters, hidden reports) on both backends; the HTTP side is in tests/web."""
-    from qingxi import open311
+    from qingxi.reports import open311
 
     engine, ids, village = world
     with session_scope(engine) as s:

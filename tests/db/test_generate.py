@@ -7,14 +7,16 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import Cleanup, CleanupReport, Photo, Report, Signup, StatusChange, utcnow
-from qingxi import accounts, cleanups, generate, geography, intake, proposals, tracking
-from qingxi.reports import CATEGORIES, MILESTONE, OPEN_STATES, State
+from qingxi import accounts, cleanups, proposals
+from qingxi.core import places
+from qingxi.ops import generate
+from qingxi.reports import CATEGORIES, MILESTONE, OPEN_STATES, State, intake, track
 from tests.unit.photo_samples import jpeg
 
 
 def test_generated_reports_cover_the_states_and_agree_with_their_histories(engine, tmp_path):
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
     made = generate.reports(engine, tmp_path / "photos", 3000, seed=7)
     assert made.reports == 3000 and made.photos == 3000 and made.status_changes > 3000
 
@@ -23,7 +25,7 @@ def test_generated_reports_cover_the_states_and_agree_with_their_histories(engin
         last = dict(s.execute(select(StatusChange.report_id, StatusChange.to_state)
                               .order_by(StatusChange.report_id, StatusChange.at, StatusChange.id)).all())
         photo_files = set(s.scalars(select(Photo.public_name)))
-        reach_km = geography.model(s).length_m / 1000
+        reach_km = places.model(s).length_m / 1000
     assert {r.category for r in reports} == set(CATEGORIES)
     assert {State.SUBMITTED.value, State.IN_PROGRESS.value, State.FIXED.value, State.DUPLICATE.value} <= {
         r.state for r in reports}
@@ -44,7 +46,7 @@ def test_generated_reports_cover_the_states_and_agree_with_their_histories(engin
 
 def test_generated_proposals_and_clean_ups_read_like_real_ones(engine, tmp_path):
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         staff = accounts.create_user(s, "gen-staff", "Gen staff", "staff", "password-1", None)
     made = generate.reports(engine, tmp_path / "photos", 4000, seed=3)
     assert (made.proposals, made.cleanups) == (8, 4) and made.signups > 4 * 8
@@ -71,10 +73,10 @@ def test_generated_proposals_and_clean_ups_read_like_real_ones(engine, tmp_path)
 
 def test_after_generating_the_portal_files_and_follows_reports_as_usual(engine, tmp_path):
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         where = intake.place(s, 121.398, 29.1492, "gps")
     generate.reports(engine, tmp_path / "photos", 500)
     code = intake.submit(engine, intake.Submission([jpeg((300, 200))], "bank_litter", where), tmp_path / "photos").code
-    assert tracking.status(engine, code).state == State.SUBMITTED.value
+    assert track.status(engine, code).state == State.SUBMITTED.value
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(Report)) == 501

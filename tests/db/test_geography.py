@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db import repo
+from db import places_queries
 from db.models import Report, RiverVersion, Village
 from geo.importer import GeoImportError
-from qingxi import demo, geography
+from qingxi.core import places
+from qingxi.ops import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shifted_reach(session, dlat: float) -> list[list[float]]:
-    return [[x, y + dlat] for x, y in geography.reach_line(session).coords]
+    return [[x, y + dlat] for x, y in places.reach_line(session).coords]
 
 
 def _write(path: Path, features: list[dict]) -> Path:
@@ -36,7 +37,7 @@ def _snapshot(session) -> list[tuple]:
 
 @pytest.fixture
 def with_reports(session, tmp_path):
-    geography.install_reference(session)
+    places.install_reference(session)
     demo.load_demo(session, tmp_path / "photos", count=30)
     session.flush()
     return session
@@ -48,16 +49,16 @@ def test_import_replaces_line_and_villages_and_relocates_reports(with_reports, t
     surveyed = _shifted_reach(s, 0.0009)  # ~100 m north
     village = {"type": "Feature", "properties": {"code": "331022003204", "name": "沙柳村"},
                "geometry": {"type": "Point", "coordinates": [121.3990, 29.1500]}}
-    summary = geography.import_geometry(s, _write(tmp_path / "survey.geojson", [_line(surveyed), village]))
+    summary = places.import_geometry(s, _write(tmp_path / "survey.geojson", [_line(surveyed), village]))
     assert summary["reports"] == 30 and summary["villages_updated"] == 1
-    assert list(map(list, geography.reach_line(s).coords)) == surveyed
-    assert len(repo.current_river(s).lines) == 3  # upstream and tidal context kept
+    assert list(map(list, places.reach_line(s).coords)) == surveyed
+    assert len(places_queries.current_river(s).lines) == 3  # upstream and tidal context kept
     shaliu = s.scalars(select(Village).where(Village.code == "331022003204")).one()
     assert (shaliu.approximate, shaliu.lon, shaliu.lat) == (False, 121.399, 29.15)
     after = {code: (km, d) for code, km, d in s.execute(select(Report.code, Report.river_km, Report.distance_m))}
     assert after.keys() == before.keys()
     assert any(after[c][0] != before[c] for c in before)
-    model = geography.model(s)
+    model = places.model(s)
     for code, lon, lat in s.execute(select(Report.code, Report.lon, Report.lat)):
         assert after[code][1] == pytest.approx(model.locate_one(lon, lat).distance_m, abs=1e-6)
 
@@ -76,7 +77,7 @@ def test_bad_files_change_nothing(with_reports, tmp_path, features, key):
         features = [_line(_shifted_reach(s, 0.0)[::-1])]
     before = _snapshot(s)
     with pytest.raises(GeoImportError) as err:
-        geography.import_geometry(s, _write(tmp_path / "bad.geojson", features))
+        places.import_geometry(s, _write(tmp_path / "bad.geojson", features))
     assert err.value.key == key
     assert _snapshot(s) == before
 
@@ -84,8 +85,8 @@ def test_bad_files_change_nothing(with_reports, tmp_path, features, key):
 def test_reverse_flag_accepts_a_line_drawn_downstream_up(with_reports, tmp_path):
     s = with_reports
     coords = _shifted_reach(s, 0.0002)
-    geography.import_geometry(s, _write(tmp_path / "rev.geojson", [_line(coords[::-1])]), reverse=True)
-    assert list(map(list, geography.reach_line(s).coords)) == coords
+    places.import_geometry(s, _write(tmp_path / "rev.geojson", [_line(coords[::-1])]), reverse=True)
+    assert list(map(list, places.reach_line(s).coords)) == coords
 
 
 def test_cli_reports_errors_in_the_users_language(tmp_path):

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import Observation, Photo, Report, User
-from qingxi import geography, intake, tracking, triage
-from qingxi.intake import IntakeError, Submission
-from qingxi.photos import PhotoError
+from qingxi.core import places
+from qingxi.core.photos import PhotoError
+from qingxi.reports import intake, track, triage
+from qingxi.reports.intake import IntakeError, Submission
 from tests.unit.photo_samples import gps_ifd, jpeg
 
 _sizes = count(300)
@@ -33,7 +34,7 @@ def photo_dir(tmp_path):
 @pytest.fixture
 def ready(engine):
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
     return engine
 
 
@@ -100,9 +101,9 @@ def test_anonymous_stores_no_name_or_phone(ready, photo_dir):
 def test_status_page_never_shows_phone_and_name_only_when_public(ready, photo_dir):
     private = intake.submit(ready, sub(ready, name="王五", phone="13700000000"), photo_dir).code
     public = intake.submit(ready, sub(ready, [photo(*ON_RIVER)], name="赵六", visibility="public"), photo_dir).code
-    assert tracking.status(ready, private).public_name is None
-    assert tracking.status(ready, public).public_name == "赵六"
-    assert "13700000000" not in repr(tracking.status(ready, private))
+    assert track.status(ready, private).public_name is None
+    assert track.status(ready, public).public_name == "赵六"
+    assert "13700000000" not in repr(track.status(ready, private))
 
 
 @pytest.mark.parametrize("change, key", [
@@ -170,7 +171,7 @@ def test_village_and_km_places(ready):
             intake.km_point(s, 99.0)
         with pytest.raises(IntakeError):
             intake.village_place(s, "000000000000")
-        marks = intake.markers(s)
+        marks = places.markers(s)
         assert marks[0]["km"] == 0 and len(marks) > 80 and len({m["id"] for m in marks}) == len(marks)
 
 
@@ -246,21 +247,21 @@ def test_a_failure_after_the_files_are_written_leaves_neither(ready, photo_dir, 
 def test_reporter_loop_confirm_reopen_rate(ready, photo_dir):
     code = intake.submit(ready, sub(ready), photo_dir).code
     with pytest.raises(IntakeError) as err:
-        tracking.rate(ready, code, "satisfied")
+        track.rate(ready, code, "satisfied")
     assert err.value.key == "rate_when_done"
     fixed_by_staff(ready, code)
-    tracking.confirm_fixed(ready, code.lower())  # codes are forgiving about case
-    st = tracking.status(ready, code)
+    track.confirm_fixed(ready, code.lower())  # codes are forgiving about case
+    st = track.status(ready, code)
     assert st.state == "fixed" and st.confirmed_fixed_at and not st.can_confirm and st.can_rate
-    tracking.rate(ready, code, "basically")
+    track.rate(ready, code, "basically")
     with pytest.raises(IntakeError) as err:
-        tracking.still_there(ready, code, "   ")
+        track.still_there(ready, code, "   ")
     assert err.value.key == "comment_needed"
-    tracking.still_there(ready, code, "又有人倒垃圾了", photo(), photo_dir)
-    st = tracking.status(ready, code)
+    track.still_there(ready, code, "又有人倒垃圾了", photo(), photo_dir)
+    st = track.status(ready, code)
     assert st.state == "reopened" and st.confirmed_fixed_at is None
     assert [(e.state, e.note, e.by_reporter) for e in st.timeline][-1] == ("reopened", "又有人倒垃圾了", True)
-    assert tracking.status(ready, code).rating == "basically"
+    assert track.status(ready, code).rating == "basically"
     with pytest.raises(IntakeError):
-        tracking.rate(ready, code, "great")
-    assert tracking.status(ready, "ZZZZZZ") is None
+        track.rate(ready, code, "great")
+    assert track.status(ready, "ZZZZZZ") is None

@@ -12,11 +12,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, event, func, select, update
 
-from db import map_queries, repo
+from db import map_queries, places_queries
 from db.engine import session_scope
 from db.map_queries import CELL_LAT, CELL_LON, KM_STEP, Filter
 from db.models import MapCell, Report
-from qingxi import generate, geography, public
+from qingxi.core import places
+from qingxi.ops import generate
+from qingxi.reports import public
 
 CATEGORIES = ("bank_litter", "sewage", "illegal_dumping")
 STATES = ("submitted", "dispatched", "fixed", "unfixed")
@@ -49,8 +51,8 @@ def _fresh(s) -> Counter:
 
 def test_every_kind_of_write_keeps_the_counts_exact(session):
     s = session
-    geography.install_reference(s)
-    village = sorted(repo.village_ids(s).values())
+    places.install_reference(s)
+    village = sorted(places_queries.village_ids(s).values())
     reports = [_add(s, i, village_id=village[i % 3], category=CATEGORIES[i % 3],
                     created_at=datetime(2025, 1 + i % 5, 28, 20, tzinfo=timezone.utc), river_km=None if i == 4 else i / 3)
                for i in range(12)]
@@ -65,7 +67,7 @@ def test_every_kind_of_write_keeps_the_counts_exact(session):
     reports[6].hidden = True
     s.flush()
     # a river re-import moves every report's km and village in one bulk update
-    repo.relocate_reports(s, [{"id": r.id, "river_km": (r.river_km or 0) + 0.25, "village_id": village[0]}
+    places_queries.relocate_reports(s, [{"id": r.id, "river_km": (r.river_km or 0) + 0.25, "village_id": village[0]}
                               for r in reports])
     s.execute(update(Report).where(Report.id == reports[7].id).values(supporters=Report.supporters + 1))
     s.execute(delete(Report).where(Report.id.in_([reports[8].id, reports[6].id])))  # a hidden one too
@@ -76,7 +78,7 @@ def test_every_kind_of_write_keeps_the_counts_exact(session):
 def test_bulk_generation_is_counted_too(engine, tmp_path):
     """`generate` writes with COPY on PostgreSQL and executemany on SQLite, past every service."""
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
     made = generate.reports(engine, tmp_path / "photos", 1500, seed=5)
     with session_scope(engine) as s:
         assert _kept(s) == _fresh(s)
@@ -87,8 +89,8 @@ def test_bulk_generation_is_counted_too(engine, tmp_path):
 def spread(session):
     """400 reports over three years, with some exactly on month starts, on km steps and without km."""
     s = session
-    geography.install_reference(s)
-    villages = sorted(repo.village_ids(s).values())[:4] + [None]
+    places.install_reference(s)
+    villages = sorted(places_queries.village_ids(s).values())[:4] + [None]
     rng = random.Random(7)
     start = datetime(2023, 1, 1, tzinfo=timezone.utc)
     for i in range(400):
@@ -160,7 +162,7 @@ def test_the_every_year_view_reads_only_the_kept_counts(spread):
 def test_two_sessions_moving_reports_between_the_same_cells_at_once_lose_no_count(engine):
     """Opposite moves between two cells, committed by two sessions at the same time, ten rounds."""
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         reports = [_add(s, i, state="submitted" if i % 2 else "fixed") for i in range(20)]
         s.flush()
         ids = [r.id for r in reports]

@@ -4,11 +4,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from db import map_queries, repo
+from db import map_queries, places_queries
 from db.map_queries import Filter
 from db.models import Photo, Report
-from qingxi import geography, public
-from qingxi.settings import current as settings
+from qingxi.core import places
+from qingxi.core.settings import current as settings
+from qingxi.reports import public
 
 NOW = datetime(2025, 6, 15, 4, 0, tzinfo=timezone.utc)
 PRIVATE = {"code", "reporter_name", "reporter_phone", "description"}
@@ -29,8 +30,8 @@ def _add(s, n: int, **fields) -> Report:
 def world(session):
     """Three visible reports in different categories, states, villages, days and km, and a hidden
     one that would match every filter the first one matches."""
-    geography.install_reference(session)
-    village = repo.village_ids(session)
+    places.install_reference(session)
+    village = places_queries.village_ids(session)
     a_id, b_id = sorted(village.values())[:2]
     reports = {
         "a": _add(session, 1, village_id=a_id, created_at=NOW - timedelta(days=10), river_km=1.0),
@@ -99,7 +100,7 @@ def test_card_has_public_fields_and_the_first_visible_photo(world):
     s.flush()
     card = map_queries.card(s, a.id)
     assert not PRIVATE & set(card)
-    village = next(v.name for v in repo.villages(s) if v.id == a_id)
+    village = next(v.name for v in places_queries.villages(s) if v.id == a_id)
     assert card == {"id": a.id, "category": "bank_litter", "state": "submitted", "created_at": NOW - timedelta(days=10),
                     "river_km": 1.0, "bank": "left", "supporters": 0, "village": village, "thumb": "t1.jpg"}
     assert map_queries.card(s, reports["c"].id)["thumb"] is None

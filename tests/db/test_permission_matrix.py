@@ -16,10 +16,20 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import (
-    AuditEntry, Base, Photo, Report, ResponseTemplate, RoutingRule, StatusChange, Unit, User, Village,
+    AuditEntry,
+    Base,
+    Photo,
+    Report,
+    ResponseTemplate,
+    RoutingRule,
+    StatusChange,
+    Unit,
+    User,
+    Village,
 )
-from qingxi import accounts, clocks, settings_admin, triage
-from qingxi.permissions import Denied
+from qingxi import accounts
+from qingxi.core.permissions import Denied
+from qingxi.reports import clocks, routing, triage
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 ROLES = ("public", "deputy", "staff", "own_handler", "other_handler", "admin", "disabled_admin")
@@ -155,15 +165,15 @@ ACTIONS = {
     "accounts.set_role": (ADMIN, lambda w: new_user(w),
                           lambda w, u, i: accounts.set_role(w.engine, u, i, "staff", None)),
     "clocks.set_target": (ADMIN, lambda w: None, lambda w, u, _: clocks.set_target(w.engine, u, "urgent", "sign", 45)),
-    "settings_admin.add_rule": (ADMIN, lambda w: None,
-                                lambda w, u, _: settings_admin.add_rule(w.engine, u, "sewage", w.v1, w.u2)),
-    "settings_admin.delete_rule": (ADMIN, new_rule, lambda w, u, i: settings_admin.delete_rule(w.engine, u, i)),
-    "settings_admin.add_template": (ADMIN, lambda w: None,
-                                    lambda w, u, _: settings_admin.add_template(w.engine, u, "signed", "收到", "已收到。")),
-    "settings_admin.edit_template": (ADMIN, new_template,
-                                     lambda w, u, i: settings_admin.edit_template(w.engine, u, i, "收到", "新的话。")),
-    "settings_admin.delete_template": (ADMIN, new_template,
-                                       lambda w, u, i: settings_admin.delete_template(w.engine, u, i)),
+    "routing.add_rule": (ADMIN, lambda w: None,
+                                lambda w, u, _: routing.add_rule(w.engine, u, "sewage", w.v1, w.u2)),
+    "routing.delete_rule": (ADMIN, new_rule, lambda w, u, i: routing.delete_rule(w.engine, u, i)),
+    "routing.add_template": (ADMIN, lambda w: None,
+                                    lambda w, u, _: routing.add_template(w.engine, u, "signed", "收到", "已收到。")),
+    "routing.edit_template": (ADMIN, new_template,
+                                     lambda w, u, i: routing.edit_template(w.engine, u, i, "收到", "新的话。")),
+    "routing.delete_template": (ADMIN, new_template,
+                                       lambda w, u, i: routing.delete_template(w.engine, u, i)),
 }
 
 
@@ -192,8 +202,8 @@ def _reads(w: World, role: str, report_id: int) -> dict[str, bool]:
     reads = {
         "queue": lambda s: triage.queue(s, user),
         "detail": lambda s: triage.detail(s, user, report_id),
-        "rules": lambda s: settings_admin.rules(s, user),
-        "templates": lambda s: settings_admin.templates(s, user),
+        "rules": lambda s: routing.rules(s, user),
+        "templates": lambda s: routing.templates(s, user),
     }
     for name, read in reads.items():
         with session_scope(w.engine) as s:
@@ -203,7 +213,7 @@ def _reads(w: World, role: str, report_id: int) -> dict[str, bool]:
             except Denied:
                 found[name] = False
     try:
-        from qingxi import audit
+        from qingxi.core import audit
         audit.history(w.engine, user)
         found["audit"] = True
     except Denied:
@@ -259,7 +269,7 @@ def _open(name: str) -> AppTest:
 @pytest.mark.parametrize("role", PAGE_ROLES)
 def test_every_page_for_every_role(sign_in_as, role):
     from db.engine import engine_for
-    from qingxi.settings import current
+    from qingxi.core.settings import current
 
     if role == "disabled_admin":
         gone = sign_in_as("admin", "gone-admin")

@@ -12,8 +12,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from db.engine import session_scope
-from db.models import CleanupPhoto, CongressSession, Photo, Report, ResultPhoto
-from qingxi import cleanups, intake, proposals, tracking, triage
+from db.models import CleanupPhoto, CongressSession, Report, ResultPhoto
+from qingxi import cleanups, proposals
+from qingxi.reports import intake, track, triage
 from tests.support import phone_photos
 from tests.support.people import VILLAGE
 
@@ -80,7 +81,7 @@ def test_me_too_with_each_phone_photo(people, folder):
 def test_still_there_with_each_phone_photo(people, folder):
     code = file(people.engine, phone_photos.android_jpeg(998), folder)
     for sample in phone_photos.corpus(3):
-        tracking.still_there(people.engine, code, f"还在，{sample.name}", sample.data, folder)
+        track.still_there(people.engine, code, f"还在，{sample.name}", sample.data, folder)
     r = report(people.engine, code)
     seen = [p for p in r.photos if p.kind == "observation"]
     assert [h.note for h in r.history if h.step == "still_there"] == [f"还在，{s.name}" for s in phone_photos.corpus(3)]
@@ -153,7 +154,7 @@ def test_a_refused_photo_in_any_path_leaves_no_row_and_no_file(people, folder):
                                                                place_of(people.engine, phone_photos.android_jpeg())),
                               folder),
         lambda: intake.support(people.engine, rid, "still", broken, folder),
-        lambda: tracking.still_there(people.engine, code, "还在", broken, folder),
+        lambda: track.still_there(people.engine, code, "还在", broken, folder),
     ]
     for attempt in attempts:
         with pytest.raises(Exception) as err:

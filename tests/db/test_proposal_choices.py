@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import Proposal, Report, User
-from qingxi import intake, proposals as P
+from qingxi import proposals as P
+from qingxi.reports import intake
 from tests.db.test_proposals import T0, new_proposal, u, w  # noqa: F401  (w is a fixture)
 from tests.unit.photo_samples import gps_ifd, jpeg
 

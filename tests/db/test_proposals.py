@@ -17,11 +17,21 @@ from sqlalchemy.exc import IntegrityError
 
 from db.engine import session_scope
 from db.models import (
-    AuditEntry, Base, CongressSession, Photo, Proposal, ProposalReportLink, ProposalResult, Report, Unit, User,
+    AuditEntry,
+    Base,
+    CongressSession,
+    Photo,
+    Proposal,
+    ProposalReportLink,
+    ProposalResult,
+    Report,
+    Unit,
+    User,
     Village,
 )
-from qingxi import geography, photos, proposals as P
-from qingxi.permissions import Denied
+from qingxi import proposals as P
+from qingxi.core import photos, places
+from qingxi.core.permissions import Denied
 from qingxi.proposals import ProposalError, RegisterFilter
 
 T0 = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
@@ -44,7 +54,7 @@ class World:
 @pytest.fixture
 def w(engine, tmp_path) -> World:
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         units = [Unit(name="三门县水利局"), Unit(name="沙柳街道办事处"), Unit(name="县文化和旅游局")]
         s.add_all(units)
         cs = CongressSession(name_zh="三门县第十六届人民代表大会第一次会议", name_en="1st", congress=16, meeting=1,
@@ -641,9 +651,9 @@ def test_a_deputy_home_lists_their_proposals(w):
 
 
 def test_demo_proposals_load_on_a_fresh_database(engine, tmp_path):
-    from qingxi import demo, demo_proposals
+    from qingxi.ops import demo, demo_proposals
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         demo.load_demo(s, tmp_path / "photos", count=30)
         demo.load_demo_users(s)
     added = demo_proposals.load(engine, tmp_path / "photos")

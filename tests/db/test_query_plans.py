@@ -21,8 +21,9 @@ from db import dashboard_queries
 from db.engine import session_scope
 from db.models import User, utcnow
 from db.triage_queries import QueueFilter, SearchFilter
-from qingxi import dashboard, generate, geography, public, triage
-from qingxi.reports import OPEN_STATES
+from qingxi.core import places
+from qingxi.ops import generate
+from qingxi.reports import OPEN_STATES, dashboard, public, triage
 
 OURS = {"ix_reports_work", "ix_reports_created_clocks", "ix_reports_fixed_at", "ix_reports_closed_at",
         "ix_reports_map", "ix_reports_map_km", "ix_reports_village_created", "ix_reports_category_created",
@@ -35,7 +36,7 @@ def loaded(module_engine, tmp_path_factory):
     """One database per backend with 3,000 generated reports, analysed; shared by this module."""
     engine = module_engine
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         s.add(User(username="plan-staff", display_name="Plan", role="staff"))
     generate.reports(engine, tmp_path_factory.mktemp("plans") / "photos", 3000, seed=11)
     with engine.begin() as conn:

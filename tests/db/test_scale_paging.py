@@ -13,8 +13,9 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import Report, Unit, User, utcnow
 from db.triage_queries import QueueFilter, SearchFilter
-from qingxi import clocks, dashboard, generate, geography, triage
-from qingxi.reports import OPEN_STATES, kind_of, Kind
+from qingxi.core import places
+from qingxi.ops import generate
+from qingxi.reports import OPEN_STATES, Kind, clocks, dashboard, kind_of, triage
 
 UTC = timezone.utc
 OPEN = {s.value for s in OPEN_STATES}
@@ -25,7 +26,7 @@ def world(module_engine, tmp_path_factory):
     """1,500 generated reports, some of a handler's unit, a few hidden; the tests only read them."""
     engine = module_engine
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         unit = Unit(name="沙柳村村委会")
         s.add(unit)
         s.flush()

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from db import migrate, repo
+from db import migrate, places_queries
 from db.engine import make_engine, normalise_url, session_scope
 from db.models import Base, Photo, Report, StatusChange, Village
-from qingxi import geography
+from qingxi.core import places
 
 
 def test_upgrade_from_empty_creates_every_model_table(db_url):
@@ -49,7 +49,7 @@ def test_postgres_url_spelling_goes_to_psycopg():
 def test_report_with_photo_and_history_round_trips(engine):
     taken = datetime(2026, 5, 1, 8, 30, tzinfo=timezone.utc)
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         village = s.scalars(select(Village).where(Village.code == "331022003204")).one()
         report = Report(code="ABC234", category="bank_litter", size="bag", lon=121.398, lat=29.149,
                         location_source="gps", river_km=4.2, distance_m=12.5, bank="left",
@@ -78,16 +78,16 @@ def test_constraints_hold_on_both_backends(engine):
 
 
 def test_reference_installs_once(session):
-    assert geography.install_reference(session) is True
-    assert geography.install_reference(session) is False
-    villages = repo.villages(session)
+    assert places.install_reference(session) is True
+    assert places.install_reference(session) is False
+    villages = places_queries.villages(session)
     assert len(villages) == 18
     assert all(v.approximate for v in villages)
     assert {v.code for v in villages if v.riverside} >= {"331022003221", "331022003204", "331022003302", "331022003305"}
-    assert len(repo.current_river(session).lines) == 3
+    assert len(places_queries.current_river(session).lines) == 3
 
 
 def test_riverside_flag_is_data(session):
-    geography.install_reference(session)
-    repo.set_riverside(session, "331022003233", True)
-    assert next(v for v in repo.villages(session) if v.code == "331022003233").riverside is True
+    places.install_reference(session)
+    places_queries.set_riverside(session, "331022003233", True)
+    assert next(v for v in places_queries.villages(session) if v.code == "331022003233").riverside is True

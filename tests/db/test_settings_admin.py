@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from db import triage_queries as q
 from db.engine import session_scope
 from db.models import AuditEntry, ResponseTemplate, RoutingRule, Unit, User, Village
-from qingxi import audit, settings_admin as sa, triage
-from qingxi.permissions import Denied
-from qingxi.settings_admin import SettingsError
+from qingxi.core import audit
+from qingxi.core.permissions import Denied
+from qingxi.reports import routing as sa
+from qingxi.reports import triage
+from qingxi.reports.routing import SettingsError
 
 
 @pytest.fixture

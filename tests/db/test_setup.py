@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from db.engine import engine_for, session_scope
 from db.models import Photo, Report
-from qingxi.cli import setup
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
+from qingxi.ops.cli import setup
 
 
 def _counts() -> tuple[int, int]:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import Report
-from qingxi import intake, tracking, triage
-from qingxi.intake import IntakeError
+from qingxi.reports import intake, track, triage
+from qingxi.reports.intake import IntakeError
 from tests.support import phone_photos
 
 
@@ -25,7 +25,7 @@ def filed(people, tmp_path):
 
 
 def steps(engine, code: str) -> list[tuple[str, str]]:
-    return [(e.step, e.note) for e in tracking.status(engine, code).timeline]
+    return [(e.step, e.note) for e in track.status(engine, code).timeline]
 
 
 def test_every_public_step_and_word_in_order_and_no_private_one(people, filed, tmp_path):
@@ -42,13 +42,13 @@ def test_every_public_step_and_word_in_order_and_no_private_one(people, filed, t
         ("submitted", ""), ("signed", ""), ("dispatched", ""), ("reply", "已经安排村里清运，请耐心等待。"),
         ("on_site", "清运车已到桥下。"), ("resolved", "已清理干净。"),
     ]
-    status = tracking.status(e, code)
+    status = track.status(e, code)
     assert status.state == "resolved" and status.can_confirm
     assert [p.at for p in status.after_photos] == [phone_photos.SHOT_UTC]  # the HEIC's own clock, with its offset
     assert [p.at for p in status.photos] == [phone_photos.GPS_UTC]
 
-    tracking.confirm_fixed(e, code)  # the reporter's word while staff check: it stays with staff
-    status = tracking.status(e, code)
+    track.confirm_fixed(e, code)  # the reporter's word while staff check: it stays with staff
+    status = track.status(e, code)
     assert status.state == "resolved" and status.confirmed_fixed_at and not status.can_confirm
     triage.close_fixed(e, staff, rid, "垃圾已清运完毕，谢谢反映。")
     assert steps(e, code)[-2:] == [("confirmed", ""), ("fixed", "垃圾已清运完毕，谢谢反映。")]
@@ -77,22 +77,22 @@ def test_confirm_fixed_is_refused_until_someone_said_it_is_done(people, filed):
     e, staff = people.engine, people.staff
 
     def refused(key: str) -> None:
-        before = tracking.status(e, code)
+        before = track.status(e, code)
         with pytest.raises(IntakeError) as err:
-            tracking.confirm_fixed(e, code)
-        assert err.value.key == key and tracking.status(e, code) == before
+            track.confirm_fixed(e, code)
+        assert err.value.key == key and track.status(e, code) == before
 
-    assert not tracking.status(e, code).can_confirm
+    assert not track.status(e, code).can_confirm
     refused("confirm_when_done")                       # nobody has touched it
     triage.sign(e, staff, rid)
     triage.dispatch(e, staff, rid, people.unit)
     refused("confirm_when_done")                       # dispatched, not done
     triage.close_unfixed(e, staff, rid, "属于上游宁海段，已转告。")
-    assert not tracking.status(e, code).can_confirm
+    assert not track.status(e, code).can_confirm
     refused("cannot_confirm_closed")
     triage.reopen(e, staff, rid, "村民说是本段的。")
     triage.sign(e, staff, rid)
     triage.close_fixed(e, staff, rid, "已清理。")
-    tracking.confirm_fixed(e, code.lower())
+    track.confirm_fixed(e, code.lower())
     refused("already_confirmed")
     assert steps(e, code)[-1] == ("confirmed", "")

@@ -13,12 +13,21 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import (
-    AuditEntry, Observation, Photo, Report, ResponseTemplate, RoutingRule, StatusChange, Unit, User, Village,
+    AuditEntry,
+    Observation,
+    Photo,
+    Report,
+    ResponseTemplate,
+    RoutingRule,
+    StatusChange,
+    Unit,
+    User,
+    Village,
 )
-from qingxi import audit, triage
-from qingxi.permissions import Denied
-from qingxi.reports import OPEN_STATES, State, TransitionError
-from qingxi.triage import DeskError, QueueFilter
+from qingxi.core import audit
+from qingxi.core.permissions import Denied
+from qingxi.reports import OPEN_STATES, State, TransitionError, triage
+from qingxi.reports.triage import DeskError, QueueFilter
 from tests.unit.photo_samples import jpeg
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)

@@ -250,7 +250,7 @@ def open_on_desk(page, base: str, rid: int, code: str | None = None) -> None:
 def desk_act(page, rid: int, action: str, note: str = "", photo=None, unit: str | None = None,
              public: bool | None = None) -> None:
     """Choose an action for the open report, fill in the fields it shows, and submit it."""
-    from qingxi import i18n
+    from qingxi.core import i18n
 
     key = next(k.removeprefix("desk.do.") for k, v in i18n.catalog("zh").items() if k.startswith("desk.do.") and v == action)
     choose(page, page.locator(f".st-key-action{rid}").get_by_test_id("stSelectbox"), action)

@@ -9,8 +9,17 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Photo, Report
-from qingxi.demo import DEMO_PASSWORD
-from tests.e2e.conftest import Server, desk_act, dismiss_first_start_notice, file_report, open_on_desk, sign_in, track, wait_idle
+from qingxi.ops.demo import DEMO_PASSWORD
+from tests.e2e.conftest import (
+    Server,
+    desk_act,
+    dismiss_first_start_notice,
+    file_report,
+    open_on_desk,
+    sign_in,
+    track,
+    wait_idle,
+)
 from tests.support import phone_photos
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ import pytest
 from db.engine import make_engine, session_scope
 from db.models import utcnow
 from qingxi import accounts, cleanups
-from qingxi.i18n import t
+from qingxi.core.i18n import t
 from tests.conftest import _drop_schema, _pg_schema_url, require
 from tests.e2e.conftest import Proxy, Server, dismiss_first_start_notice, file_report, sign_in, track, wait_idle
 from tests.unit.photo_samples import gps_ifd, jpeg

@@ -1,7 +1,7 @@
 """Signing in and out through the real form and routes, in Chromium: the cookie survives a reload."""
 import pytest
 
-from qingxi.demo import DEMO_PASSWORD
+from qingxi.ops.demo import DEMO_PASSWORD
 from tests.e2e.conftest import dismiss_first_start_notice, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Report
-from qingxi import intake
-from qingxi.demo import DEMO_PASSWORD
+from qingxi.ops.demo import DEMO_PASSWORD
+from qingxi.reports import intake
 from tests.e2e.conftest import desk_act, open_on_desk, sign_in, wait_idle
 from tests.unit.photo_samples import gps_ifd, jpeg
 

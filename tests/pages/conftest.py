@@ -21,7 +21,7 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
 @pytest.fixture
 def demo_db(app_env):
     """A database set up as the first `make run` does, with the demo data."""
-    from qingxi.cli import setup
+    from qingxi.ops.cli import setup
 
     setup(load_demo=True)
     return app_env
@@ -31,9 +31,9 @@ def demo_db(app_env):
 def file_report(app_env):
     """File reports through the intake service, as the report page does."""
     from db.engine import engine_for, session_scope
-    from qingxi import intake
-    from qingxi.cli import setup
-    from qingxi.settings import current
+    from qingxi.core.settings import current
+    from qingxi.ops.cli import setup
+    from qingxi.reports import intake
     from tests.unit.photo_samples import gps_ifd, jpeg
 
     setup(load_demo=False)
@@ -54,11 +54,11 @@ def sign_in_as(app_env, monkeypatch):
     """Sign in through the accounts service and hand the token to the app as the browser's cookie
     would (AppTest cannot send cookies): sign_in_as("staff") → the new User."""
     import ui
-    from db import accounts_repo
+    from db import accounts_queries
     from db.engine import engine_for, session_scope
     from qingxi import accounts
-    from qingxi.cli import setup
-    from qingxi.settings import current
+    from qingxi.core.settings import current
+    from qingxi.ops.cli import setup
 
     setup(load_demo=False)
     engine = engine_for(current().database_url)
@@ -66,7 +66,7 @@ def sign_in_as(app_env, monkeypatch):
     def sign(role: str, username: str | None = None):
         username = username or f"test-{role}"
         with session_scope(engine) as s:
-            unit = accounts_repo.add_unit(s, f"{username} unit").id if role == "handler" else None
+            unit = accounts_queries.add_unit(s, f"{username} unit").id if role == "handler" else None
             user = accounts.create_user(s, username, f"Test {role}", role, "password-1", unit)
         token = accounts.sign_in(engine, username, "password-1", "127.0.0.1")
         monkeypatch.setattr(ui, "session_token", lambda: token)

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import engine_for, session_scope
 from db.models import User, UserSession
 from qingxi import accounts
-from qingxi.settings import current
+from qingxi.core.settings import current
 from tests.pages.conftest import open_app, open_page
 
 

@@ -3,10 +3,10 @@ each change through its service and visible in the audit viewer."""
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from db import accounts_repo
+from db import accounts_queries
 from db.engine import engine_for, session_scope
 from db.models import AuditEntry, ClockTarget, ResponseTemplate, RoutingRule
-from qingxi.settings import current
+from qingxi.core.settings import current
 
 
 def _settings_alone() -> None:
@@ -42,7 +42,7 @@ def test_only_admins_see_the_settings(sign_in_as):
 def test_an_admin_adds_and_deletes_a_routing_rule(sign_in_as):
     sign_in_as("admin")
     with session_scope(engine_for(current().database_url)) as s:
-        unit = accounts_repo.add_unit(s, "沙柳街道办").id
+        unit = accounts_queries.add_unit(s, "沙柳街道办").id
     at = page()
     assert at.info[0].value == "还没有派单规则。"
     at.selectbox(key="rule_category").select("sewage")
@@ -94,10 +94,10 @@ def test_an_admin_writes_edits_and_deletes_a_template(sign_in_as):
 
 
 def test_the_audit_viewer_filters_by_entity_and_action(sign_in_as):
-    from qingxi import settings_admin
+    from qingxi.reports import routing
 
     admin = sign_in_as("admin")
-    settings_admin.add_template(engine_for(current().database_url), admin, "resolved", "办结", "问题已解决。")
+    routing.add_template(engine_for(current().database_url), admin, "resolved", "办结", "问题已解决。")
     at = page()
     at.number_input(key="target_normal_sign").set_value(900)
     at = submit(at, "targets_normal", "保存")

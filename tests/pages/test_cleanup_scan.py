@@ -2,7 +2,7 @@
 one tap to check in. The public sees no such button."""
 from db.engine import engine_for
 from qingxi import cleanups as cu
-from qingxi.settings import current
+from qingxi.core.settings import current
 from tests.pages.test_cleanups import demo_event, page, staff
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import engine_for, session_scope
 from db.models import AuditEntry, Cleanup, CleanupReport, Report, Signup
 from qingxi import cleanups as cu
-from qingxi.settings import current
+from qingxi.core.settings import current
 
 
 def _page(name: str) -> None:
@@ -34,10 +34,10 @@ def db():
 
 
 def staff():
-    from db import accounts_repo
+    from db import accounts_queries
 
     with session_scope(db()) as s:
-        return accounts_repo.user_by_name(s, "demo-staff")
+        return accounts_queries.user_by_name(s, "demo-staff")
 
 
 def demo_event(word: str) -> cu.Event:

@@ -5,8 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.models import utcnow
-from qingxi import dashboard
-from qingxi.settings import current
+from qingxi.core.settings import current
+from qingxi.reports import dashboard
 
 
 def _dashboard_alone() -> None:

@@ -2,10 +2,10 @@
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from db import accounts_repo
+from db import accounts_queries
 from db.engine import engine_for, session_scope
 from db.models import Report
-from qingxi.settings import current
+from qingxi.core.settings import current
 
 
 def _desk_alone() -> None:
@@ -34,7 +34,7 @@ def test_staff_sign_for_and_dispatch_a_report(file_report, sign_in_as):
     code = file_report(name="王五", phone="13700000000")
     sign_in_as("staff")
     with session_scope(engine_for(current().database_url)) as s:
-        unit = accounts_repo.add_unit(s, "沙柳村村委会").id
+        unit = accounts_queries.add_unit(s, "沙柳村村委会").id
     at = desk()
     assert not at.exception and at.title[0].value == "分拣台 · 待办问题"
     rid = report(code).id
@@ -88,12 +88,12 @@ def _rows(at: AppTest) -> set[int]:
 
 def test_staff_filter_the_desk_by_state_village_and_unit(file_report, sign_in_as):
     from db.models import Village
-    from qingxi import triage
+    from qingxi.reports import triage
 
     first, second = report(file_report()).id, report(file_report(category="sewage")).id
     staff = sign_in_as("staff")
     with session_scope(_db()) as s:
-        unit = accounts_repo.add_unit(s, "沙柳村村委会").id
+        unit = accounts_queries.add_unit(s, "沙柳村村委会").id
         village = s.get(Report, first).village_id
         elsewhere = s.scalars(select(Village.id).where(Village.id != village)).first()
     triage.sign(_db(), staff, second)
@@ -146,7 +146,7 @@ def test_staff_hide_a_photo_and_redact_a_description_with_a_reason(file_report, 
 
 
 def test_handlers_get_no_moderation(file_report, sign_in_as):
-    from qingxi import triage
+    from qingxi.reports import triage
 
     code = file_report()
     staff = sign_in_as("staff")

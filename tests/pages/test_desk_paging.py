@@ -5,8 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.models import Report
-from qingxi import triage
-from qingxi.settings import current
+from qingxi.core.settings import current
+from qingxi.reports import triage
 from tests.pages.test_desk import desk
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from db.engine import engine_for, session_scope
-from qingxi import public
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
+from qingxi.reports import public
 from tests.pages.conftest import open_app
 
 
@@ -23,6 +23,7 @@ def test_home_counts_are_live(demo_db):
     before = {m.label: m.value for m in at.metric}["待处理的问题"]
     with session_scope(engine_for(settings().database_url)) as s:
         from sqlalchemy import update
+
         from db.models import Report
         s.execute(update(Report).where(Report.state == "submitted").values(hidden=True))
     after = {m.label: m.value for m in open_app("zh").metric}["待处理的问题"]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from db.engine import engine_for, session_scope
 from db.models import AuditEntry, Proposal, Report
 from qingxi import proposals as P
-from qingxi.demo import DEMO_PASSWORD
-from qingxi.settings import current
+from qingxi.core.settings import current
+from qingxi.ops.demo import DEMO_PASSWORD
 from tests.pages.conftest import open_app, open_page
 
 
@@ -264,8 +264,8 @@ def test_staff_assign_a_new_proposal(as_demo):
 
 def _staff():
     with session_scope(_db()) as s:
-        from db import accounts_repo
-        u = accounts_repo.user_by_name(s, "demo-staff")
+        from db import accounts_queries
+        u = accounts_queries.user_by_name(s, "demo-staff")
         s.expunge(u)
         return u
 
@@ -292,8 +292,8 @@ def test_answering_without_a_contact_is_refused_and_changes_nothing(as_demo):
     """After the deputy's 不满意 the proposal is back in handling: a new contact is needed first."""
     p = _proposal("非法捕捞")
     with session_scope(_db()) as s:
-        from db import accounts_repo
-        deputy = accounts_repo.user_by_name(s, "demo-deputy")
+        from db import accounts_queries
+        deputy = accounts_queries.user_by_name(s, "demo-deputy")
         s.expunge(deputy)
     P.evaluate(_db(), deputy, p.id, "unsatisfied", "下游没有巡查")
     as_demo("demo-staff")

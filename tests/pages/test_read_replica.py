@@ -2,7 +2,7 @@
 reporting and following a report stay on the primary."""
 import sqlite3
 
-from qingxi import settings
+from qingxi.core import settings
 from tests.pages.conftest import open_app, open_page
 
 

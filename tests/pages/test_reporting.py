@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from db.engine import engine_for, session_scope
 from db.models import Report
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
 from tests.pages.conftest import open_app, open_page
 from tests.support import phone_photos
 from tests.unit.photo_samples import gps_ifd, jpeg
@@ -146,7 +146,7 @@ def app_on_each_backend(db_url, monkeypatch, tmp_path):
 
 
 def test_an_unexpected_failure_while_sending_is_calm_and_stores_nothing(app_on_each_backend, monkeypatch, caplog):
-    from qingxi import intake
+    from qingxi.reports import intake
 
     def power_cut(*args, **kwargs):
         raise OSError(28, "No space left on device")  # after the photo files are written

@@ -6,7 +6,8 @@ from sqlalchemy import func, select, update
 
 from db.engine import engine_for, session_scope
 from db.models import Report
-from qingxi import i18n, public, settings
+from qingxi.core import i18n, settings
+from qingxi.reports import public
 from tests.pages.conftest import open_app, open_page
 
 

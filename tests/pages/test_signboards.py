@@ -4,7 +4,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qingxi import settings
+from qingxi.core import settings
 from tests.pages.conftest import open_app, open_page
 
 
@@ -28,14 +28,14 @@ def test_printable_sheet_links_open_the_form_on_that_place(sign_in_as, monkeypat
     at.toggle[0].set_value(False).run()
     assert len(at.image) == 1
     from db.engine import engine_for, session_scope
-    from qingxi import signboards
+    from qingxi.reports import signs
 
     with session_scope(engine_for(settings.current().database_url)) as s:
-        sheets = signboards.sheets(s, "zh", ["331022003302"], 1.0)
+        sheets = signs.sheets(s, "zh", ["331022003302"], 1.0)
     assert sheets[0].title == "流源村"
     assert sheets[0].url == "https://qingxi.example.cn/report?village=331022003302&lang=zh"
     assert sheets[1].url == "https://qingxi.example.cn/report?km=0&lang=zh"
-    doc = signboards.printable(sheets, "zh")
+    doc = signs.printable(sheets, "zh")
     assert doc.count("<section>") == len(sheets) == 10
     assert len(re.findall(r"<svg", doc)) == 10 and "流源村" in doc
 

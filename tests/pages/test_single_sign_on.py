@@ -4,8 +4,8 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from qingxi import accounts
-from qingxi.cli import setup
-from qingxi.settings import current
+from qingxi.core.settings import current
+from qingxi.ops.cli import setup
 
 OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "qingxi", "client_secret": "s", "server_metadata_url": "http://idp.local/.well-known/openid-configuration"}

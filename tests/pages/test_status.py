@@ -3,11 +3,11 @@ say it is still there, rate."""
 import pytest
 from sqlalchemy import select
 
-from db import accounts_repo
+from db import accounts_queries
 from db.engine import engine_for, session_scope
 from db.models import Report, User
-from qingxi import tracking, triage
-from qingxi.settings import current as settings
+from qingxi.core.settings import current as settings
+from qingxi.reports import track, triage
 from tests.pages.conftest import open_app, open_page
 from tests.support import phone_photos
 from tests.unit.photo_samples import jpeg
@@ -76,22 +76,22 @@ def test_confirm_fixed_then_rate(file_report):
     at.button[0].click().run()
     assert at.button[0].label != "确认已经解决" and "谢谢确认" in at.success[0].value
     at.pills(key="rating").set_value("satisfied").run()
-    assert tracking.status(engine_for(settings().database_url), code).rating == "satisfied"
+    assert track.status(engine_for(settings().database_url), code).rating == "satisfied"
 
 
 def test_still_there_needs_a_comment_and_reopens(file_report):
     code = file_report()
     eng = engine_for(settings().database_url)
     fixed_by_staff(code)
-    tracking.confirm_fixed(eng, code)
+    track.confirm_fixed(eng, code)
     at = status_page(code=code)
     at.button(key="FormSubmitter:still_there-问题还在，重新打开").click().run()
     assert "请说说现在的情况" in at.error[0].value
-    assert tracking.status(eng, code).state == "fixed"
+    assert track.status(eng, code).state == "fixed"
     at.text_area[0].input("岸边又堆满了")
     at.get("file_uploader")[0].upload("now.jpg", jpeg((500, 400)), "image/jpeg")
     at.button(key="FormSubmitter:still_there-问题还在，重新打开").click().run()
-    assert tracking.status(eng, code).state == "reopened"
+    assert track.status(eng, code).state == "reopened"
     assert at.header[0].value == "重新打开，会再处理"
     assert "岸边又堆满了" in [t.value for t in at.text]
 
@@ -118,7 +118,7 @@ def test_the_timeline_says_every_public_step_and_word_in_plain_language(file_rep
     eng, staff, rid = desk(code)
     triage.sign(eng, staff, rid)
     with session_scope(eng) as s:
-        unit = accounts_repo.add_unit(s, "沙柳村村委会").id
+        unit = accounts_queries.add_unit(s, "沙柳村村委会").id
         handler = User(username="h", display_name="村委老王", role="handler", unit_id=unit)
         s.add(handler)
     triage.dispatch(eng, staff, rid, unit, "内部：明早前处理。")
@@ -137,8 +137,8 @@ def test_the_timeline_says_every_public_step_and_word_in_plain_language(file_rep
 
 
 def test_the_photo_says_when_it_was_taken_in_local_time(app_env):
-    from qingxi import intake
-    from qingxi.cli import setup
+    from qingxi.ops.cli import setup
+    from qingxi.reports import intake
 
     setup(load_demo=False)
     eng = engine_for(settings().database_url)

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 
 from db.engine import session_scope
 from db.models import Unit, User, Village
-from qingxi import geography
+from qingxi.core import places
 
 VILLAGE = "331022003204"        # 沙柳村: the report seat, on the river
 OTHER_VILLAGE = "331022003001"  # 清溪社区
@@ -37,7 +37,7 @@ class People:
 
 def make_people(engine: Engine) -> People:
     with session_scope(engine) as s:
-        geography.install_reference(s)
+        places.install_reference(s)
         units = [Unit(name="沙柳村村委会"), Unit(name="沙柳街道办事处"), Unit(name="旧清运队", active=False)]
         s.add_all(units)
         s.flush()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image, TiffImagePlugin
 
-from qingxi import capture, photos
+from qingxi.core import capture, photos
 from tests.support import phone_photos
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ import icalendar
 import pytest
 
 from qingxi import cleanups as cu
-from qingxi.i18n import t
+from qingxi.core.i18n import t
 
 START = datetime(2026, 6, 6, 0, 30, tzinfo=timezone.utc)  # 08:30 in Shaliu
 

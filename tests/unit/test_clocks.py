@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.models import Report
-from qingxi import clocks
-from qingxi.clocks import CLOCKS, DEFAULTS, default_priority, next_due, status
+from qingxi.reports import clocks
+from qingxi.reports.clocks import CLOCKS, DEFAULTS, default_priority, next_due, status
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 S = timedelta(seconds=1)

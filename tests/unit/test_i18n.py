@@ -3,7 +3,7 @@ import string
 
 import pytest
 
-from qingxi import i18n
+from qingxi.core import i18n
 from qingxi.reports import CATEGORIES, State
 
 

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from qingxi.permissions import RULES, ROLES, Denied, can, require
+from qingxi.core.permissions import ROLES, RULES, Denied, can, require
 
 
 @dataclass

@@ -17,8 +17,8 @@ from PIL import Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngImageFile
 from PIL.TiffImagePlugin import IFDRational
 
-from qingxi import photos
-from qingxi.photos import PhotoError, prepare, read_gps
+from qingxi.core import photos
+from qingxi.core.photos import PhotoError, prepare, read_gps
 from tests.unit import photo_samples as samples
 
 

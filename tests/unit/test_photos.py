@@ -1,6 +1,6 @@
 from PIL import Image
 
-from qingxi import photos
+from qingxi.core import photos
 
 
 def test_store_writes_metadata_free_bounded_copies(tmp_path):

@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from qingxi.proposals import (
-    add_working_days, days_left, default_deadline, extend, is_overdue, is_tracking, return_open_until, rollup,
+    add_working_days,
+    days_left,
+    default_deadline,
+    extend,
+    is_overdue,
+    is_tracking,
+    return_open_until,
+    rollup,
     working_days_after,
 )
 

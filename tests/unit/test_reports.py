@@ -1,7 +1,7 @@
 import pytest
 
 from db.models import Report
-from qingxi import codes
+from qingxi.core import codes
 from qingxi.reports import KIND, Kind, State, TransitionError, kind_of, move
 
 

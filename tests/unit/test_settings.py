@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from qingxi import settings
+from qingxi.core import settings
 
 
 def test_defaults_work_offline_without_a_secrets_file(tmp_path):

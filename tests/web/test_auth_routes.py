@@ -66,8 +66,8 @@ def post(path: str, form: dict, *, origin: str | None = f"http://{HOST}", scheme
 
 @pytest.fixture
 def engine(app_env):
-    from qingxi.cli import setup
-    from qingxi.settings import current
+    from qingxi.core.settings import current
+    from qingxi.ops.cli import setup
 
     setup(load_demo=False)
     eng = engine_for(current().database_url)

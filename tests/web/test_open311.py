@@ -13,8 +13,7 @@ from starlette.applications import Starlette
 
 from db.engine import engine_for, session_scope
 from db.models import Report, Unit, utcnow
-from qingxi import open311
-from qingxi.reports import CATEGORIES
+from qingxi.reports import CATEGORIES, open311
 from web import open311 as routes
 
 NOW = utcnow().replace(microsecond=0)
@@ -44,8 +43,8 @@ def get(path: str, **params) -> tuple[int, object, dict]:
 
 @pytest.fixture
 def world(app_env):
-    from qingxi.cli import setup
-    from qingxi.settings import current
+    from qingxi.core.settings import current
+    from qingxi.ops.cli import setup
 
     setup(load_demo=False)
     engine = engine_for(current().database_url)

@@ -4,9 +4,8 @@ Revision ID: 1f02c2cdb886
 Revises: 98b633deb269
 Create Date: 2026-11-29 08:19:08.971884
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '1f02c2cdb886'
 down_revision = '98b633deb269'

@@ -4,9 +4,8 @@ Revision ID: 3f42d57e1818
 Revises: 
 Create Date: 2026-11-29 07:16:54.174335
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3f42d57e1818'
 down_revision = None

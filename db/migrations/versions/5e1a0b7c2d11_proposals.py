@@ -4,9 +4,8 @@ Revision ID: 5e1a0b7c2d11
 Revises: 1f02c2cdb886
 Create Date: 2026-11-29 10:43:25.031283
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '5e1a0b7c2d11'
 down_revision = '1f02c2cdb886'

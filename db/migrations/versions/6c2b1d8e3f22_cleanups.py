@@ -4,9 +4,8 @@ Revision ID: 6c2b1d8e3f22
 Revises: 5e1a0b7c2d11
 Create Date: 2026-11-29 10:43:56.222896
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '6c2b1d8e3f22'
 down_revision = '5e1a0b7c2d11'

@@ -11,7 +11,6 @@ ignores `postgresql_include` and uses the key columns.
 """
 from alembic import op
 
-
 revision = '7d3c2e9f4a33'
 down_revision = '6c2b1d8e3f22'
 branch_labels = None

@@ -6,9 +6,8 @@ Create Date: 2026-11-29 11:20:00
 
 Like proposal_reports: unlinking stamps unlinked_by/at and keeps the row; one active link per pair.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '8f5e3a1b2c44'
 down_revision = '7d3c2e9f4a33'

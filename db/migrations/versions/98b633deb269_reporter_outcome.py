@@ -4,9 +4,8 @@ Revision ID: 98b633deb269
 Revises: 3f42d57e1818
 Create Date: 2026-11-29 07:34:46.128145
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '98b633deb269'
 down_revision = '3f42d57e1818'

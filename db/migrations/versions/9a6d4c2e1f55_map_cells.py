@@ -11,9 +11,8 @@ hiding, bulk generation, a river re-import) keeps it exact without knowing about
 and key expressions are frozen here; db/map_queries.py holds the same units, and
 tests/db/test_map_cells.py checks the two agree.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '9a6d4c2e1f55'
 down_revision = '8f5e3a1b2c44'

@@ -4,9 +4,8 @@ Revision ID: b3e8f1a7c920
 Revises: 9a6d4c2e1f55
 Create Date: 2026-12-03 11:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b3e8f1a7c920'
 down_revision = '9a6d4c2e1f55'

@@ -1,0 +1,147 @@
+"""The reporter's side of the loop: what happened to my report, and my word on the outcome.
+
+Whoever holds the tracking code may act on the report (the code is never shown publicly). The
+timeline is every public step and every public word, oldest first, each entry named by the step
+it records (db.models.StatusChange.step) so the page can say it in plain words."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from db import reports_queries
+from db.engine import session_scope
+from db.models import StatusChange, utcnow
+from qingxi.core import codes
+from qingxi.core.settings import current as settings
+from qingxi.reports.intake import MAX_TEXT, IntakeError, new_photo
+from qingxi.reports.states import Kind, State, kind_of, move
+
+RATINGS = ("satisfied", "basically", "unsatisfied")  # 满意 / 基本满意 / 不满意
+REPORTER = "reporter"
+STATUS_PATH = "track"  # the status page's url_path: printed in QR codes, so it never changes
+
+
+CONFIRMABLE = (State.RESOLVED, State.FIXED)  # staff (or the unit) have said it is done
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    state: str
+    note: str
+    by_reporter: bool
+    step: str  # what happened: a state reached, or on_site, reply, confirmed, still_there ...
+
+
+@dataclass(frozen=True)
+class Taken:
+    """When one of the report's photos was taken, as its EXIF said (see qingxi.capture)."""
+
+    name: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    category: str
+    state: str
+    kind: str
+    created_at: datetime
+    village: str | None
+    river_km: float | None
+    bank: str | None
+    supporters: int
+    public_name: str | None
+    description: str
+    timeline: list[Entry]
+    photos: list[Taken]        # public copies of the report's photos
+    after_photos: list[Taken]  # public copies of the handler's after-photos
+    rating: str | None
+    confirmed_fixed_at: datetime | None
+
+    @property
+    def can_confirm(self) -> bool:
+        """Only once staff or the handling unit have said it is done: never on an untouched report."""
+        return self.confirmed_fixed_at is None and self.state in CONFIRMABLE
+
+    @property
+    def can_rate(self) -> bool:
+        return self.kind != Kind.OPEN
+
+
+def status_url(code: str) -> str:
+    return f"{settings().public_url}/{STATUS_PATH}?code={code}"
+
+
+def status(engine: Engine, code: str) -> Status | None:
+    with session_scope(engine) as s:
+        r = reports_queries.report_by_code(s, codes.normalise(code))
+        if r is None or r.hidden:
+            return None
+        visible = [p for p in r.photos if not p.hidden]
+        return Status(
+            code=r.code, category=r.category, state=r.state, kind=kind_of(r.state).value,
+            created_at=r.created_at, village=r.village.name if r.village else None, river_km=r.river_km,
+            bank=r.bank, supporters=r.supporters,
+            public_name=r.reporter_name if r.visibility == "public" else None,
+            description=r.description,
+            timeline=[Entry(h.at, h.to_state, h.note, h.actor == REPORTER, h.step) for h in r.history if h.public],
+            photos=[Taken(p.public_name, p.taken_at) for p in visible if p.kind == "report"],
+            after_photos=[Taken(p.public_name, p.taken_at) for p in visible if p.kind == "after"],
+            rating=r.rating, confirmed_fixed_at=r.confirmed_fixed_at,
+        )
+
+
+def confirm_fixed(engine: Engine, code: str) -> None:
+    """The reporter agrees it is fixed, once staff or the unit said so. A resolved report stays with
+    staff for their check (the reporter's word is on its timeline for them); a fixed one is confirmed."""
+    with session_scope(engine) as s:
+        r = _report(s, code)
+        if r.state not in CONFIRMABLE:
+            raise IntakeError("cannot_confirm_closed" if kind_of(r.state) is Kind.CLOSED else "confirm_when_done")
+        if r.confirmed_fixed_at is not None:
+            raise IntakeError("already_confirmed")
+        r.confirmed_fixed_at = utcnow()
+        r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, step="confirmed",
+                                      at=r.confirmed_fixed_at))
+
+
+def still_there(engine: Engine, code: str, comment: str, photo: bytes | None = None,
+                photo_dir: Path | None = None) -> None:
+    """The reporter says the problem is still there: a fixed or closed report reopens."""
+    comment = comment.strip()
+    if not comment:
+        raise IntakeError("comment_needed")
+    if len(comment) > MAX_TEXT:
+        raise IntakeError("text_too_long", most=MAX_TEXT)
+    with new_photo(photo, "observation", photo_dir) as picture, session_scope(engine) as s:
+        r = _report(s, code)
+        if kind_of(r.state) is Kind.OPEN:
+            r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, note=comment,
+                                          step="still_there"))
+        else:
+            move(r, State.REOPENED, actor=REPORTER, note=comment, step="still_there")
+        r.confirmed_fixed_at = None
+        if picture:
+            r.photos.append(picture)
+
+
+def rate(engine: Engine, code: str, rating: str) -> None:
+    if rating not in RATINGS:
+        raise IntakeError("bad_rating")
+    with session_scope(engine) as s:
+        r = _report(s, code)
+        if kind_of(r.state) is Kind.OPEN:
+            raise IntakeError("rate_when_done")
+        r.rating, r.rated_at = rating, utcnow()
+
+
+def _report(s, code: str):
+    r = reports_queries.report_by_code(s, codes.normalise(code))
+    if r is None or r.hidden:
+        raise IntakeError("unknown_code")
+    return r
