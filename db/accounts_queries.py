@@ -69,19 +69,35 @@ def delete_sessions(session: Session, user_id: int, *, expired_before: datetime 
     return session.execute(query).rowcount
 
 
-def failures_since(session: Session, username: str, address: str, since: datetime) -> list[datetime]:
-    """Failed sign-ins for this name and address after `since`, newest first."""
-    query = (select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.address == address,
-                                           LoginAttempt.at > since).order_by(LoginAttempt.at.desc()))
-    return list(session.scalars(query))
+def failures_since(session: Session, username: str, address: str | None, since: datetime, *,
+                   besides: int | None = None) -> list[datetime]:
+    """Failed sign-ins for this name (from this address, or from any when None) after `since`,
+    newest first; `besides` leaves out one attempt (the caller's own)."""
+    query = select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.at > since)
+    if address is not None:
+        query = query.where(LoginAttempt.address == address)
+    if besides is not None:
+        query = query.where(LoginAttempt.id != besides)
+    return list(session.scalars(query.order_by(LoginAttempt.at.desc())))
 
 
-def add_failure(session: Session, username: str, address: str, at: datetime) -> None:
-    session.add(LoginAttempt(username=username, address=address, at=at))
+def add_attempt(session: Session, username: str, address: str, at: datetime) -> int:
+    """An attempt, recorded before its password is checked (it counts as a failure unless removed)."""
+    row = LoginAttempt(username=username, address=address, at=at)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
-def clear_failures(session: Session, username: str, address: str, *, before: datetime | None = None) -> None:
-    query = delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.address == address)
+def remove_attempt(session: Session, attempt_id: int) -> None:
+    session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+
+
+def clear_failures(session: Session, username: str, address: str | None = None, *,
+                   before: datetime | None = None) -> None:
+    query = delete(LoginAttempt).where(LoginAttempt.username == username)
+    if address is not None:
+        query = query.where(LoginAttempt.address == address)
     if before is not None:
         query = query.where(LoginAttempt.at <= before)
     session.execute(query)

@@ -11,8 +11,8 @@ URL = "signin"
 def _error() -> str | None:
     """The refusal /auth/login sent back, in the reader's language (nothing for unknown keys)."""
     key = st.query_params.get("error")
-    if key == "wrong":
-        return t("auth.error.wrong")
+    if key in ("wrong", "busy"):
+        return t(f"auth.error.{key}")
     if key == "slowed":
         minutes = st.query_params.get("minutes", "")
         return t("auth.error.slowed", minutes=int(minutes) if minutes.isdigit() else 15)

@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 import secrets
+import threading
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -25,11 +26,15 @@ ROLES = ("deputy", "staff", "handler", "admin")
 COOKIE = "qx_session"  # holds the session token; set by web.auth, read by ui.current_user
 SESSION_LIFETIME = timedelta(days=14)
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
+MAX_FAILURES = 5       # per name and address in FAILURE_WINDOW
+ACCOUNT_FAILURES = 20  # per name from all addresses together in FAILURE_WINDOW
+CHECKS_AT_ONCE = 4     # password checks running at once in one process
+CHECK_WAIT_S = 20.0
 MIN_PASSWORD = 8
 USERNAME = re.compile(r"[a-z0-9_.+@-]{3,50}")  # '@': single sign-on accounts are named by e-mail
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile)
+_checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
 
 class AccountError(Refusal):
@@ -39,7 +44,8 @@ class AccountError(Refusal):
 
 
 class SignInError(AccountError):
-    """Sign-in refused. Only two keys: `wrong` (whatever was wrong) and `slowed` (with minutes)."""
+    """Sign-in refused: `wrong` (whatever was wrong), `slowed` (with minutes) or `busy` (too many
+    sign-ins at this moment)."""
 
 
 def normalise(username: str) -> str:
@@ -60,11 +66,17 @@ def _dummy_hash() -> str:
 
 
 def _verify(stored: str | None, password: str) -> bool:
-    """Always runs one argon2 verification, so a missing account takes as long as a wrong password."""
+    """Always runs one argon2 verification, so a missing account takes as long as a wrong password.
+    At most CHECKS_AT_ONCE run at a time in a process (each takes ~64 MiB and a core for ~50 ms): a
+    burst waits its turn instead of exhausting the machine, and gives up after CHECK_WAIT_S."""
+    if not _checks.acquire(timeout=CHECK_WAIT_S):
+        raise SignInError("busy")
     try:
         return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
+    finally:
+        _checks.release()
 
 
 def _check_password(password: str) -> None:
@@ -101,37 +113,51 @@ def create_user(session: Session, username: str, display_name: str, role: str, p
         raise AccountError("username_taken") from None
 
 
-def _wait(session: Session, username: str, address: str, now: datetime) -> timedelta | None:
-    """How long this name and address must wait, when they have failed too often lately."""
-    recent = queries.failures_since(session, username, address, now - FAILURE_WINDOW)
-    if len(recent) < MAX_FAILURES:
-        return None
-    return recent[MAX_FAILURES - 1] + FAILURE_WINDOW - now  # until the 5th latest failure ages out
+def _wait(session: Session, username: str, address: str, now: datetime, attempt: int) -> timedelta | None:
+    """How long this attempt must wait: this name from this address failed MAX_FAILURES times lately,
+    or this name failed ACCOUNT_FAILURES times from anywhere (guessing spread over many addresses)."""
+    since = now - FAILURE_WINDOW
+    waits = []
+    for where, most in ((address, MAX_FAILURES), (None, ACCOUNT_FAILURES)):
+        recent = queries.failures_since(session, username, where, since, besides=attempt)
+        if len(recent) >= most:
+            waits.append(recent[most - 1] + FAILURE_WINDOW - now)  # until the most-th latest ages out
+    return max(waits, default=None)
 
 
 def sign_in(engine: Engine, username: str, password: str, address: str, now: datetime | None = None) -> str:
     """A new session token for the right password; SignInError otherwise. The error never tells
-    whether the account exists, is disabled or only the password was wrong."""
+    whether the account exists, is disabled or only the password was wrong.
+
+    The attempt is recorded (and committed) before it is counted, so simultaneous guesses all see
+    each other: whatever the timing, no more than MAX_FAILURES passwords are checked per name and
+    address in a window. A refused attempt is removed again (refusals are not failures); a wrong
+    password stays as a failure; the right one clears that name and address."""
     now = now or utcnow()
     name, address = normalise(username)[:50], address[:64]
     with session_scope(engine) as s:
-        wait = _wait(s, name, address, now)
+        queries.clear_failures(s, name, before=now - FAILURE_WINDOW)  # keep the table small
+        attempt = queries.add_attempt(s, name, address, now)
+    with session_scope(engine) as s:
+        wait = _wait(s, name, address, now, attempt)
         if wait is not None:
-            raise SignInError("slowed", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
-        user = queries.user_by_name(s, name)
-        ok = _verify(user.password_hash if user else None, password) and not user.disabled
-        if not ok:
-            queries.clear_failures(s, name, address, before=now - FAILURE_WINDOW)  # keep the table small
-            queries.add_failure(s, name, address, now)
+            queries.remove_attempt(s, attempt)
         else:
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
-            queries.clear_failures(s, name, address)
-            queries.delete_sessions(s, user.id, expired_before=now)
-            token = secrets.token_urlsafe(32)
-            queries.add_session(s, user.id, token_hash(token), now + SESSION_LIFETIME)
-    if not ok:  # raised after the commit, so the failure is counted
-        raise SignInError("wrong")
+            user = queries.user_by_name(s, name)
+            stored = user.password_hash if user else None
+    if wait is not None:
+        raise SignInError("slowed", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+    ok = _verify(stored, password) and not user.disabled  # outside any transaction: it takes a while
+    if not ok:
+        raise SignInError("wrong")  # the attempt stays: a failure
+    with session_scope(engine) as s:
+        user = queries.user_by_name(s, name)
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        queries.clear_failures(s, name, address)
+        queries.delete_sessions(s, user.id, expired_before=now)
+        token = secrets.token_urlsafe(32)
+        queries.add_session(s, user.id, token_hash(token), now + SESSION_LIFETIME)
     return token
 
 

@@ -1,6 +1,8 @@
 """Accounts on both backends: argon2id hashes, one answer for every failed sign-in, sessions that
 end when they should, slowing down guessing, and audited admin actions."""
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -191,3 +193,80 @@ def test_create_user_on_the_command_line(app_env, monkeypatch, capsys):
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     assert main(["create-user", "li", "--role", "staff", "--name", "李"]) == 2
     assert "differ" in capsys.readouterr().err
+
+
+class CountingHasher:
+    """The real argon2 hasher, counting the password checks and how many ran at once."""
+
+    def __init__(self, real, slow: float = 0.0):
+        self.real, self.slow, self.lock = real, slow, threading.Lock()
+        self.checks = self.running = self.most = 0
+
+    def verify(self, stored, password):
+        with self.lock:
+            self.checks += 1
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(self.slow)
+            return self.real.verify(stored, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def _together(n: int, attempt) -> list[str]:
+    """n sign-in attempts at once; what each ended with ("ok" or the refusal's key)."""
+    start, results = threading.Barrier(n), []
+
+    def one(i: int) -> None:
+        start.wait()
+        try:
+            attempt(i)
+            results.append("ok")
+        except SignInError as err:
+            results.append(err.key)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def test_thirty_guesses_at_once_check_at_most_five_passwords(engine, monkeypatch):
+    from qingxi.accounts import users
+
+    _user(engine)
+    hasher = CountingHasher(users._hasher)
+    monkeypatch.setattr(users, "_hasher", hasher)
+    results = _together(30, lambda i: accounts.sign_in(engine, "wang", f"guess-{i}", "10.0.0.7"))
+    assert hasher.checks <= accounts.MAX_FAILURES
+    assert results.count("wrong") == hasher.checks and results.count("slowed") == 30 - hasher.checks
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(LoginAttempt)) == hasher.checks  # refusals leave no row
+
+
+def test_guessing_one_account_from_many_addresses_slows_that_account(engine):
+    _user(engine)
+    start = utcnow()
+    for i in range(accounts.ACCOUNT_FAILURES):
+        assert _failure(engine, "wang", "guess", now=start + timedelta(seconds=i), address=f"10.1.0.{i}") == "wrong"
+    # A new address, even with the right password, waits until the oldest of the 20 ages out.
+    assert _failure(engine, "wang", PW, now=start + timedelta(minutes=1), address="10.9.9.9") == "slowed"
+    assert _failure(engine, "li", "guess", now=start + timedelta(minutes=1), address="10.9.9.9") == "wrong"
+    assert accounts.sign_in(engine, "wang", PW, "10.9.9.9", now=start + timedelta(minutes=15, seconds=1))
+
+
+def test_password_checks_at_once_are_capped(engine, monkeypatch):
+    from qingxi.accounts import users
+
+    hasher = CountingHasher(users._hasher, slow=0.05)
+    monkeypatch.setattr(users, "_hasher", hasher)
+    results = _together(24, lambda i: accounts.sign_in(engine, f"user{i}", "guess", f"10.2.0.{i}"))
+    assert results == ["wrong"] * 24 and hasher.checks == 24
+    assert hasher.most <= accounts.CHECKS_AT_ONCE
