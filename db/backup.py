@@ -7,6 +7,7 @@ other applications (or other test schemas) gives a dump of ours alone.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -33,7 +34,8 @@ def dump(engine: Engine, folder: Path) -> str:
     with engine.connect() as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--schema={schema}",
-                    f"--file={folder / PG_FILE}", _libpq(engine.url)], check=True, capture_output=True)
+                    f"--file={folder / PG_FILE}", _libpq(engine.url)], check=True, capture_output=True,
+                   env=_pg_env(engine.url))
     return PG_FILE
 
 
@@ -50,7 +52,7 @@ def load(url: str, snapshot: Path, *, force: bool = False) -> None:
             return
         subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                         "--exit-on-error", f"--dbname={_libpq(engine.url)}", str(snapshot)],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env=_pg_env(engine.url))
     finally:
         engine.dispose()
 
@@ -61,5 +63,12 @@ def holds_portal(engine: Engine) -> bool:
 
 
 def _libpq(url) -> str:
-    """The SQLAlchemy URL as libpq (pg_dump, pg_restore) reads it: no driver suffix."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """The SQLAlchemy URL as libpq (pg_dump, pg_restore) reads it: no driver suffix and no password
+    (a command line is visible to every user of the machine in `ps`; see _pg_env)."""
+    return make_url(url)._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
+
+
+def _pg_env(url) -> dict[str, str]:
+    """The environment for pg_dump / pg_restore: the password, when there is one, in PGPASSWORD."""
+    password = make_url(url).password
+    return {**os.environ, **({"PGPASSWORD": password} if password else {})}

@@ -4,9 +4,14 @@ Why the order makes the copy consistent: the database snapshot is taken first, t
 copied after. A photo is written and fsynced before the report naming it commits, and photos are
 never removed once their report exists, so every photo the snapshot names is on disk by the time
 the folder is copied. Photos of reports filed during the backup are harmless extras.
+
+The photo folder is copied as a whole tree (proposal attachments live in a subfolder), each copy
+read back and compared with its source. A backup holds names and phone numbers: its folders are
+0700 and its files 0600.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -21,6 +26,7 @@ from qingxi.core.refusals import Refusal
 
 MANIFEST = "manifest.json"
 PHOTOS = "photos"
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 
 
 class BackupError(Refusal):
@@ -40,17 +46,20 @@ def backup(database_url: str, photo_dir: Path, dest: Path) -> Summary:
     """Copy the database, then the photos, into `dest` (new or empty) with a manifest."""
     if dest.exists() and any(dest.iterdir()):
         raise BackupError("dest_not_empty", path=str(dest))
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    dest.chmod(PRIVATE_DIR)
     engine = make_engine(database_url)
     try:
         started = utcnow()
         database = snapshot.dump(engine, dest)
     finally:
         engine.dispose()
-    copied = _copy_photos(photo_dir, dest / PHOTOS)
+    (dest / database).chmod(PRIVATE_FILE)
+    copied = _copy_photos(photo_dir, dest / PHOTOS, private=True)
     manifest = {"started_at": started.isoformat(), "backend": _backend(database_url),
                 "database": database, "photos": copied}
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (dest / MANIFEST).chmod(PRIVATE_FILE)
     return Summary(dest, started, copied)
 
 
@@ -75,11 +84,31 @@ def _backend(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgresql"
 
 
-def _copy_photos(src: Path, dest: Path) -> int:
+def _copy_photos(src: Path, dest: Path, *, private: bool = False) -> int:
+    """Copy every stored file under `src` (subfolders too) that `dest` lacks, each read back and
+    compared with its source; temp files a crash left are not photos. Returns files copied."""
     dest.mkdir(parents=True, exist_ok=True)
     copied = 0
-    for path in sorted(src.iterdir()) if src.exists() else ():
-        if path.is_file() and not path.name.startswith(TEMP_PREFIX) and not (dest / path.name).exists():
-            shutil.copy2(path, dest / path.name)
-            copied += 1
+    for path in sorted(src.rglob("*")) if src.exists() else ():
+        target = dest / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+            if private:
+                target.chmod(PRIVATE_DIR)
+            continue
+        if path.name.startswith(TEMP_PREFIX) or target.exists():
+            continue
+        shutil.copyfile(path, target)
+        if _digest(target) != _digest(path):
+            target.unlink()
+            raise BackupError("copy_differs", path=str(path))
+        if private:
+            target.chmod(PRIVATE_FILE)
+        copied += 1
+    if private:
+        dest.chmod(PRIVATE_DIR)
     return copied
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

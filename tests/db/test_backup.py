@@ -1,6 +1,8 @@
 """Backups taken while people keep filing, restored on both backends."""
 from __future__ import annotations
 
+import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from sqlalchemy import create_engine, select, text
 
 from db.engine import make_engine, session_scope
 from db.models import Photo, Report
-from qingxi.core import places
+from qingxi.core import photos, places
 from qingxi.ops import backup
 from qingxi.ops.cli import main
 from qingxi.reports import intake, track
@@ -133,3 +135,43 @@ def test_the_command_line_explains_a_bad_backup_folder_in_chinese(app_env, tmp_p
     assert main(["restore", str(tmp_path / "ok")]) == 2  # the portal is live: --force is needed
     assert "--force" in capsys.readouterr().err
     assert main(["restore", str(tmp_path / "ok"), "--force"]) == 0
+
+
+def test_a_backup_holds_every_stored_file_and_only_its_owner_can_read_it(engine, db_url, tmp_path):
+    where = _riverbank(engine)
+    photo_dir = tmp_path / "photos"
+    code = _file(engine, where, photo_dir, 1)
+    attachment = photos.save_file(b"%PDF-1.4\n% a unit's written answer\n%%EOF\n", photo_dir / "attachments", ".pdf")
+    backup.backup(db_url, photo_dir, tmp_path / "backup")
+
+    stored = {p.relative_to(photo_dir) for p in photo_dir.rglob("*") if p.is_file()}
+    kept = {p.relative_to(tmp_path / "backup" / "photos") for p in (tmp_path / "backup" / "photos").rglob("*")
+            if p.is_file()}
+    assert stored == kept and Path("attachments") / attachment.public_name in kept
+    for path in [tmp_path / "backup", *(tmp_path / "backup").rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+
+    if db_url.startswith("sqlite"):
+        target = f"sqlite:///{tmp_path / 'restored.db'}"
+    else:
+        engine.dispose()
+        _drop_schema(db_url)
+        target = db_url
+    backup.restore(tmp_path / "backup", target, tmp_path / "restored")
+    assert (tmp_path / "restored" / "attachments" / attachment.public_name).read_bytes().startswith(b"%PDF")
+    assert code in _stored(target)[0]
+
+
+def test_the_postgresql_password_never_goes_on_a_command_line(engine, db_url, tmp_path, monkeypatch):
+    if not db_url.startswith("postgresql"):
+        return  # SQLite has no password
+    from db import backup as snapshot
+
+    calls, run = [], subprocess.run
+    monkeypatch.setattr(snapshot.subprocess, "run", lambda args, **kw: calls.append((args, kw)) or run(args, **kw))
+    secret = db_url.replace("postgres@", "postgres:s3cret-pw@")  # trust auth here ignores it, libpq still sends it
+    _riverbank(engine)
+    backup.backup(secret, tmp_path / "photos", tmp_path / "backup")
+    ((args, kw),) = calls
+    assert args[0] == "pg_dump" and not any("s3cret-pw" in a for a in args)
+    assert kw["env"]["PGPASSWORD"] == "s3cret-pw"
