@@ -24,7 +24,7 @@ from qingxi.core.i18n import pick_language
 from qingxi.core.settings import LANGUAGES
 from qingxi.core.settings import current as settings
 from qingxi.reports import signs
-from ui import current_user, outcome, t
+from ui import current_user, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
 
@@ -101,8 +101,5 @@ def pages_for(user: User | None) -> dict[str, list]:
 
 
 # Expanded: staff have more pages than Streamlit shows before folding the rest under "View more".
-page = st.navigation(pages_for(user), expanded=True)
-try:
-    page.run()
-except Exception:  # noqa: BLE001 - never a stack trace: calm words and a number for the log
-    st.error(t("outcome.page_failed", ref=outcome.incident()))
+# Anything a page does not catch is shown calmly by ui.outcome.on_script_error (server.py).
+st.navigation(pages_for(user), expanded=True).run()

@@ -32,11 +32,19 @@ class Outcome:
     incident: str | None = None  # set when something unexpected failed
 
 
-def incident() -> str:
-    """Log the exception being handled under a short number the person can read out to staff."""
+def incident(exc: BaseException | None = None) -> str:
+    """Log the exception (the one being handled, unless given) under a short number the person can
+    read out to staff."""
     ref = "".join(secrets.choice(codes.ALPHABET) for _ in range(8))
-    log.exception("incident %s", ref)
+    log.error("incident %s", ref, exc_info=exc or True)
     return ref
+
+
+def on_script_error(exc: Exception) -> bool:
+    """Streamlit's hook for anything a page or a callback did not catch (server.py): calm words and
+    a number instead of Streamlit's exception box."""
+    st.error(t("outcome.page_failed", ref=incident(exc)))
+    return True  # handled: Streamlit shows nothing more
 
 
 def attempt(command: Callable[[], object], done: str = "", *, failed: str = "outcome.failed") -> Outcome:

@@ -91,9 +91,11 @@ def _date(params: Mapping[str, str], name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.replace(" ", "+"))  # a raw "+" in a query string is a space
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     except ValueError:
         raise Open311Error(400, f"{name} must be an ISO 8601 date and time, e.g. 2025-06-01T00:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last instant a datetime can hold
+        raise Open311Error(400, f"{name} is out of range") from None
 
 
 def parse(params: Mapping[str, str], now: datetime) -> Query:

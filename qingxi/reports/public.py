@@ -24,8 +24,8 @@ RECENT_DAYS = 180  # the map opens on this many days (open and ended); clearing 
 
 
 def counts(session: Session, now: datetime | None = None) -> dict:
-    now = now or utcnow()
-    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    local = (now or utcnow()).astimezone(settings().timezone)
+    month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)  # the local month's first instant
     version = places_queries.current_river(session)
     villages = places_queries.villages(session)
     return {

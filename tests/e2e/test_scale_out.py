@@ -3,6 +3,7 @@ reports, photos, sign-in and clean-up capacity hold across both."""
 from __future__ import annotations
 
 import subprocess
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -64,6 +65,9 @@ def test_two_processes_share_reports_photos_and_sign_in(chromium, pair, proxy, t
 
     track(page, proxy, code)  # and through the proxy, websockets and all
     page.get_by_role("heading", name="已收到，等待工作人员查看").wait_for(timeout=30_000)
+    with urllib.request.urlopen(proxy + "/", timeout=30) as resp:  # the proxy adds HSTS to the portal's own
+        assert resp.headers.get_all("Strict-Transport-Security") == ["max-age=31536000"]
+        assert resp.headers.get_all("Content-Security-Policy") == ["frame-ancestors 'self'; object-src 'none'; base-uri 'self'"]
 
     sign_in(page, a.url, "demo-staff", "qingxi-demo")  # the cookie from one process ...
     page.goto(f"{b.url}/triage?lang=zh")  # ... is good on the other

@@ -148,6 +148,9 @@ def test_one_request_and_404s(world):
     {"start_date": "yesterday"}, {"end_date": "2025-13-45"},
     {"start_date": "2025-06-10T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"},
     {"status": "pending"}, {"service_request_id": "1,x"},
+    # the edges of time: each overflowed to a 500 once
+    {"start_date": "9999-12-31T23:00:00-05:00"}, {"end_date": "0001-01-01T00:00:00+01:00"},
+    {"start_date": "0001-01-01T00:00:00+01:00", "end_date": "9999-12-31T23:00:00-05:00"},
 ])
 def test_bad_parameters_are_400_in_the_error_format(world, params):
     status, body, _ = get("/open311/v2/requests.json", **params)
