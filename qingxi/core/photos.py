@@ -33,7 +33,8 @@ PUBLIC_SIDE = 1600
 THUMB_SIDE = 400
 TEMP_PREFIX = ".tmp-"
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000   # a JPEG is decoded at 1/2, 1/4 or 1/8 scale: large ones stay cheap
+MAX_PIXELS_FULL = 16_000_000  # PNG, WebP and HEIF decode every pixel: 12 MP photos and screenshots fit
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 CHINA = (73.0, 136.0, 3.0, 54.0)  # lon min, lon max, lat min, lat max: loose, catches a wrong fix
 ERROR_KEYS = ("empty", "too_large", "not_image", "unsupported", "truncated", "too_many_pixels", "animated")
@@ -231,8 +232,8 @@ def _decode(data: bytes) -> Image.Image:
             raise PhotoError(_kind(data)) from err
         except Exception as err:  # a decoder knew the header, then choked on what followed
             raise PhotoError("truncated") from err
-    if im.width * im.height > MAX_PIXELS:
-        raise PhotoError("too_many_pixels")
+    if im.width * im.height > (MAX_PIXELS if im.format in ("JPEG", "MPO") else MAX_PIXELS_FULL):
+        raise PhotoError("too_many_pixels")  # from the header: nothing has been decoded yet
     if im.format in ("PNG", "WEBP") and getattr(im, "n_frames", 1) > 1:
         raise PhotoError("animated")  # (a phone's multi-picture JPEG, MPO, is fine: we take the first)
     if im.format in ("JPEG", "MPO") and max(im.size) > PUBLIC_SIDE:

@@ -73,6 +73,18 @@ def test_decompression_bomb_is_refused_from_its_header(bomb, monkeypatch):
     assert refused(samples.bomb_png(8000, 5001)) == "too_many_pixels"
 
 
+def test_a_tiny_png_claiming_forty_million_pixels_is_refused_without_decoding(monkeypatch):
+    """165 KiB that claim 6300 x 6300: decoding it took 0.67 s and 520 MB; the header is enough."""
+    small = samples.bomb_png(6300, 6300)
+    assert len(small) < 200_000
+    monkeypatch.setattr(PngImageFile, "load", lambda self: pytest.fail("decoded a PNG bomb"))
+    assert refused(small) == "too_many_pixels"
+
+
+def test_a_large_jpeg_is_still_accepted_as_it_is_decoded_at_reduced_scale():
+    assert prepare(samples.jpeg((6000, 4000))).width == photos.PUBLIC_SIDE  # 24 MP, like a 24 MP camera
+
+
 def test_file_over_the_limit_is_refused_before_decoding(phone_jpeg, monkeypatch):
     padded = phone_jpeg + b"\x00" * (photos.MAX_BYTES + 1 - len(phone_jpeg))
     monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("decoded a file that is too large"))
