@@ -139,6 +139,23 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LimitEvent(Base):
+    """One anonymous action counted against a limit (qingxi.core.limits), or one refused: filing,
+    "me too", sign-ups, code lookups. `key` is a hash of what is limited (an address, a phone, a
+    browser session, optionally with the report); `shown` a masked form staff may read."""
+
+    __tablename__ = "limit_events"
+    __table_args__ = (Index("ix_limit_events_count", "action", "key", "refused", "at"),
+                      Index("ix_limit_events_at", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(16))  # address / phone / session
+    key: Mapped[str] = mapped_column(String(64))
+    shown: Mapped[str] = mapped_column(String(40), default="")
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RoutingRule(Base):
     """Category × village → the unit a report is suggested to go to (None matches any)."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db import places_queries, reports_queries
 from db.engine import session_scope
 from db.models import Observation, Photo, Report, StatusChange
-from qingxi.core import codes, photos, places
+from qingxi.core import codes, limits, photos, places
 from qingxi.core.refusals import Refusal
 from qingxi.core.settings import current as settings
 from qingxi.reports import clocks
@@ -153,9 +153,24 @@ def check(sub: Submission) -> None:
             raise IntakeError("public_needs_name")
 
 
-def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None) -> Receipt:
-    """File a report. Refusals raise IntakeError or photos.PhotoError with nothing stored."""
+def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None, *,
+           who: limits.Person | None = None) -> Receipt:
+    """File a report. Refusals raise IntakeError, photos.PhotoError or limits.LimitError with nothing
+    stored. `who` is the person filing from a page (their filings are limited); None for trusted
+    callers (demo data, imports, tests)."""
     check(sub)
+    with _limited(engine, sub, who):
+        return _submit(engine, sub, photo_dir)
+
+
+def _limited(engine: Engine, sub: Submission, who: limits.Person | None):
+    if who is None:
+        return nullcontext()
+    phone = places.normalise_phone(sub.phone) if sub.visibility != "anonymous" else ""
+    return limits.spending(engine, "report.file", replace(who, phone=phone or None))
+
+
+def _submit(engine: Engine, sub: Submission, photo_dir: Path | None) -> Receipt:
     prepared = [photos.prepare(data) for data in sub.photos]
     hashes = [p.sha256 for p in prepared]
     if len(set(hashes)) < len(hashes):
@@ -206,11 +221,13 @@ def new_photo(data: bytes | None, kind: str, folder: Path | None = None) -> Iter
 
 
 def support(engine: Engine, report_id: int, kind: str | None = None, photo: bytes | None = None,
-            photo_dir: Path | None = None) -> None:
-    """ "Me too": count one more supporter, optionally with how it looks now and a photo."""
+            photo_dir: Path | None = None, *, who: limits.Person | None = None) -> None:
+    """ "Me too": count one more supporter, optionally with how it looks now and a photo. `who` (from
+    a page): once per browser for a report, a few per address; None for trusted callers."""
     if kind is not None and kind not in OBSERVATIONS:
         raise IntakeError("bad_observation")
-    with new_photo(photo, "observation", photo_dir) as picture, session_scope(engine) as s:
+    spent = limits.spending(engine, "report.support", who, subject=report_id) if who else nullcontext()
+    with spent, new_photo(photo, "observation", photo_dir) as picture, session_scope(engine) as s:
         report = s.get(Report, report_id)
         if report is None or report.hidden or State(report.state) not in OPEN_STATES:
             raise IntakeError("not_open")

@@ -1,0 +1,37 @@
+"""limits on anonymous actions, kept in the database (across processes)
+
+Revision ID: c41d7e2a9b10
+Revises: b3e8f1a7c920
+Create Date: 2026-12-03 14:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'c41d7e2a9b10'
+down_revision = 'b3e8f1a7c920'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('limit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('shown', sa.String(length=40), nullable=False),
+    sa.Column('refused', sa.Boolean(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_limit_events'))
+    )
+    with op.batch_alter_table('limit_events', schema=None) as batch_op:
+        batch_op.create_index('ix_limit_events_count', ['action', 'key', 'refused', 'at'], unique=False)
+        batch_op.create_index('ix_limit_events_at', ['at'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('limit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_limit_events_at')
+        batch_op.drop_index('ix_limit_events_count')
+    op.drop_table('limit_events')
