@@ -9,8 +9,6 @@ in memory (a few MB at most for tens of thousands of reports).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime, timezone
 
@@ -18,7 +16,7 @@ from sqlalchemy import Engine
 
 from db import downloads_queries
 from db.engine import session_scope
-from qingxi.core import permissions
+from qingxi.core import permissions, sheets
 from qingxi.core.i18n import t
 from qingxi.core.permissions import Actor
 from qingxi.reports.states import kind_of
@@ -61,12 +59,8 @@ def _value(row: dict, header: str, field: str | None, lang: str):
 
 
 def _csv(rows: list[dict], columns: tuple, lang: str) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for header, _ in columns])
-    for row in rows:
-        writer.writerow(["" if (v := _value(row, h, f, lang)) is None else v for h, f in columns])
-    return out.getvalue().encode("utf-8-sig")
+    return sheets.csv_bytes([header for header, _ in columns], ([_value(row, h, f, lang) for h, f in columns]
+                                                                for row in rows))
 
 
 def reports_csv(engine: Engine, user: Actor | None, lang: str = "zh") -> bytes:

