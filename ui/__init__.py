@@ -104,5 +104,6 @@ def current_user() -> User | None:
     if not (token or signed_on):
         return None
     with session() as s:
-        return accounts.user_for_token(s, token) or (accounts.user_for_email(s, st.user.get("email"))
+        return accounts.user_for_token(s, token) or (accounts.user_for_email(s, st.user.get("email"),
+                                                                                      st.user.get("email_verified"))
                                                      if signed_on else None)

@@ -167,10 +167,12 @@ def user_for_token(session: Session, token: str | None, now: datetime | None = N
     return queries.user_for_token_hash(session, token_hash(token), now or utcnow())
 
 
-def user_for_email(session: Session, email: str | None) -> User | None:
-    """The account a single sign-on identity maps to: the one whose username is that e-mail.
-    Nobody gets in by signing on alone: an admin must have opened the account."""
-    if not email:
+def user_for_email(session: Session, email: str | None, verified: object) -> User | None:
+    """The account a single sign-on identity maps to: the one whose username is that e-mail, and
+    only when the provider says it verified the e-mail (`email_verified` is exactly true: anyone can
+    type someone else's address at a provider that does not check). Nobody gets in by signing on
+    alone: an admin must have opened the account."""
+    if not email or verified is not True:
         return None
     user = queries.user_by_name(session, email.strip().lower())
     return None if user is None or user.disabled else user

@@ -11,12 +11,12 @@ OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "qingxi", "client_secret": "s", "server_metadata_url": "http://idp.local/.well-known/openid-configuration"}
 
 
-def app(email: str | None, configured: bool = True) -> AppTest:
+def app(email: str | None, configured: bool = True, verified: object = True) -> AppTest:
     at = AppTest.from_file("../../app.py", default_timeout=60)
     at.query_params["lang"] = "zh"
     if configured:
         at.secrets["auth"] = OIDC
-    at.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+    at.user = {"is_logged_in": email is not None, **({"email": email, "email_verified": verified} if email else {})}
     return at.run()
 
 
@@ -32,6 +32,16 @@ def test_a_known_e_mail_is_signed_in(app_env):
     assert not at.exception
     assert "分拣台" in nav_titles(at) and "工作人员登录" not in nav_titles(at)
     assert any("已登录：王芳" in c.value for c in at.sidebar.caption)
+
+
+def test_an_e_mail_the_provider_did_not_verify_gets_nothing(app_env):
+    setup(load_demo=False)
+    with session_scope(engine_for(current().database_url)) as s:
+        accounts.create_user(s, "wang@qingxi.gov.cn", "王芳", "staff", "long-password-1")
+    for unverified in (False, None, "true", 1):  # only a real true will do
+        at = app("wang@qingxi.gov.cn", verified=unverified)
+        assert not at.exception
+        assert "分拣台" not in nav_titles(at) and "工作人员登录" in nav_titles(at), unverified
 
 
 def test_an_unknown_identity_gets_nothing_but_a_notice(app_env):
