@@ -354,7 +354,7 @@ class StatusChange(Base):
 
 
 # ---------------------------------------------------------------- Proposals (issue 5)
-# Deputies' proposals (建议) and their lifecycle; the rules live in qingxi/proposals.py.
+# Deputies' proposals (建议) and their lifecycle; the rules live in qingxi/proposals.
 
 PROPOSAL_STATES = ("submitted", "assigned", "signed", "handling", "answered", "evaluated", "published",
                    "withdrawn")

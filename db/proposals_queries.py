@@ -1,4 +1,4 @@
-"""Queries for deputies' proposals (the only SQL qingxi/proposals.py runs)."""
+"""Queries for deputies' proposals (the only SQL qingxi/proposals runs)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

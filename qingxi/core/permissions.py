@@ -49,7 +49,7 @@ RULES: dict[str, frozenset[str]] = {
     "cleanup.roster": STAFF,
     "cleanup.signup": frozenset(ROLES),
     "cleanup.view": frozenset(ROLES),
-    # Deputies' proposals (issue 5). Per-object checks live in qingxi/proposals.py: only the lead
+    # Deputies' proposals (issue 5). Per-object checks live in qingxi/proposals/rules.py: only the lead
     # unit's handlers sign / return / answer / ask for an extension, lead or co-units log contacts
     # and results; only the lead deputy evaluates or withdraws (staff record it on behalf of a lead
     # deputy without an account); deputies link reports only on proposals they lead or co-sign.
