@@ -25,7 +25,6 @@ modules', except `qingxi.proposals.dossier`.
 """
 from db.models import ANSWER_CLASSES, CONTACT_METHODS, EVALUATIONS, RESULT_KINDS, RESULT_STATUSES
 from db.proposals_queries import RegisterFilter
-from qingxi.core.clock import now as _now  # noqa: F401  (tests/pages/test_proposals.py reads the clock as P._now)
 from qingxi.proposals.checks import ProposalError
 from qingxi.proposals.files import MAX_PDF_BYTES, attachment_dir
 from qingxi.proposals.lifecycle import (

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from db.engine import engine_for, session_scope
 from db.models import AuditEntry, Proposal, Report
 from qingxi import proposals as P
+from qingxi.core import clock
 from qingxi.core.settings import current
 from qingxi.ops.demo import DEMO_PASSWORD
 from tests.pages.conftest import open_app, open_page
@@ -150,7 +151,7 @@ def test_the_demo_deputy_sees_alerts_for_overdue_and_awaiting_evaluation(as_demo
     assert not at.exception
     assert at.title[0].value == "我的建议"
     assert [e.value for e in at.error] == [
-        f"《{_proposal('垃圾收集点').title}》已超过办理期限 {-P.days_left(_proposal('垃圾收集点').deadline, P._now(None))} 天"]
+        f"《{_proposal('垃圾收集点').title}》已超过办理期限 {-P.days_left(_proposal('垃圾收集点').deadline, clock.now())} 天"]
     assert [w.value for w in at.warning] == [f"《{_proposal('非法捕捞').title}》已答复，请您评价"]
     shown = texts(at)
     assert "我领衔" in shown and "我附议" in shown
