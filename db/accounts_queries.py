@@ -62,8 +62,12 @@ def delete_session(session: Session, token_hash: str) -> int:
     return session.execute(delete(UserSession).where(UserSession.token_hash == token_hash)).rowcount
 
 
-def delete_sessions(session: Session, user_id: int, *, expired_before: datetime | None = None) -> int:
+def delete_sessions(session: Session, user_id: int, *, expired_before: datetime | None = None,
+                    keep: str | None = None) -> int:
+    """End the account's sessions (only the expired ones; all but the one whose token hash is `keep`)."""
     query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(UserSession.token_hash != keep)
     if expired_before is not None:
         query = query.where(UserSession.expires_at <= expired_before)
     return session.execute(query).rowcount

@@ -1,5 +1,4 @@
-"""Accounts: argon2id passwords, database-backed browser sessions, slowing down guessing, and the
-admin's actions on users (each one audited)."""
+"""Accounts: argon2id passwords, database-backed browser sessions and slowing down guessing."""
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from db import accounts_queries as queries
 from db.engine import session_scope
 from db.models import User, utcnow
-from qingxi.core import audit, permissions
+from qingxi.core import audit
 from qingxi.core.refusals import Refusal
 
 ROLES = ("deputy", "staff", "handler", "admin")
@@ -65,7 +64,7 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def _verify(stored: str | None, password: str) -> bool:
+def verify(stored: str | None, password: str) -> bool:
     """Always runs one argon2 verification, so a missing account takes as long as a wrong password.
     At most CHECKS_AT_ONCE run at a time in a process (each takes ~64 MiB and a core for ~50 ms): a
     burst waits its turn instead of exhausting the machine, and gives up after CHECK_WAIT_S."""
@@ -84,7 +83,7 @@ def _check_password(password: str) -> None:
         raise AccountError("short_password", n=MIN_PASSWORD)
 
 
-def _check_role(session: Session, role: str, unit_id: int | None) -> None:
+def check_role(session: Session, role: str, unit_id: int | None) -> None:
     if role not in ROLES:
         raise AccountError("bad_role")
     if role == "handler" and unit_id is None:
@@ -94,21 +93,21 @@ def _check_role(session: Session, role: str, unit_id: int | None) -> None:
 
 
 def create_user(session: Session, username: str, display_name: str, role: str, password: str,
-                unit_id: int | None = None, is_demo: bool = False) -> User:
+                unit_id: int | None = None, is_demo: bool = False, must_change: bool = False) -> User:
     name = normalise(username)
     if not USERNAME.fullmatch(name):
         raise AccountError("bad_username")
     if not display_name.strip():
         raise AccountError("name_needed")
     _check_password(password)
-    _check_role(session, role, unit_id)
+    check_role(session, role, unit_id)
     if queries.user_by_name(session, name) is not None:
         raise AccountError("username_taken")
     try:
         with session.begin_nested():  # a simultaneous twin loses on the unique index, cleanly
             return queries.add_user(session, User(username=name, display_name=display_name.strip(), role=role,
                                                unit_id=unit_id, password_hash=hash_password(password),
-                                               is_demo=is_demo))
+                                               is_demo=is_demo, must_change_password=must_change))
     except IntegrityError:
         raise AccountError("username_taken") from None
 
@@ -147,7 +146,7 @@ def sign_in(engine: Engine, username: str, password: str, address: str, now: dat
             stored = user.password_hash if user else None
     if wait is not None:
         raise SignInError("slowed", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
-    ok = _verify(stored, password) and not user.disabled  # outside any transaction: it takes a while
+    ok = verify(stored, password) and not user.disabled  # outside any transaction: it takes a while
     if not ok:
         raise SignInError("wrong")  # the attempt stays: a failure
     with session_scope(engine) as s:
@@ -184,79 +183,15 @@ def sign_out(engine: Engine, token: str | None) -> None:
             queries.delete_session(s, token_hash(token))
 
 
-# --- the admin's actions -----------------------------------------------------------------------
-
-def _public(user: User) -> dict:
+def public(user: User) -> dict:
     """What the audit log may say about an account: never the password or its hash."""
     return {"username": user.username, "display_name": user.display_name, "role": user.role,
             "unit_id": user.unit_id, "disabled": user.disabled}
 
 
-def _audit(s: Session, actor: User | None, action: str, user: User, before: dict, after: dict) -> None:
-    audit.record(s, actor, action, "user", user.id, before, after)
-
-
-def _admin(engine: Engine, admin: User | None) -> User:
-    """The admin as the database has them now (they may have been disabled since the page loaded)."""
-    with session_scope(engine) as s:
-        current = queries.user_by_id(s, admin.id) if admin is not None else None
-    permissions.require(current, "users.manage")
-    return current
-
-
-def _target(s: Session, actor: User, user_id: int) -> User:
-    user = queries.user_by_id(s, user_id)
-    if user is None:
-        raise AccountError("unknown_user")
-    if user.id == actor.id:  # an admin locking themselves out leaves nobody to undo it
-        raise AccountError("not_yourself")
-    return user
-
-
 def add_account(session: Session, actor: User | None, username: str, display_name: str, role: str,
-                password: str, unit_id: int | None = None, is_demo: bool = False) -> User:
+                password: str, unit_id: int | None = None, is_demo: bool = False, must_change: bool = False) -> User:
     """create_user plus its audit entry (actor None: the command line)."""
-    user = create_user(session, username, display_name, role, password, unit_id, is_demo)
-    _audit(session, actor, "user.create", user, {}, _public(user))
+    user = create_user(session, username, display_name, role, password, unit_id, is_demo, must_change)
+    audit.record(session, actor, "user.create", "user", user.id, {}, public(user))
     return user
-
-
-def invite(engine: Engine, admin: User, username: str, display_name: str, role: str,
-           unit_id: int | None = None) -> str:
-    """Create an account and return its one-time password, to be shown to the admin once."""
-    password = secrets.token_urlsafe(12)
-    actor = _admin(engine, admin)
-    with session_scope(engine) as s:
-        add_account(s, actor, username, display_name, role, password, unit_id)
-    return password
-
-
-def disable_user(engine: Engine, admin: User, user_id: int) -> int:
-    """Disable the account and end all its sessions at once; returns how many were ended."""
-    actor = _admin(engine, admin)
-    with session_scope(engine) as s:
-        user = _target(s, actor, user_id)
-        before = _public(user)
-        user.disabled = True
-        ended = queries.delete_sessions(s, user.id)
-        _audit(s, actor, "user.disable", user, before, {**_public(user), "sessions_ended": ended})
-    return ended
-
-
-def enable_user(engine: Engine, admin: User, user_id: int) -> None:
-    actor = _admin(engine, admin)
-    with session_scope(engine) as s:
-        user = _target(s, actor, user_id)
-        before = _public(user)
-        user.disabled = False
-        _audit(s, actor, "user.enable", user, before, _public(user))
-
-
-def set_role(engine: Engine, admin: User, user_id: int, role: str, unit_id: int | None) -> None:
-    actor = _admin(engine, admin)
-    with session_scope(engine) as s:
-        user = _target(s, actor, user_id)
-        _check_role(s, role, unit_id)
-        before = _public(user)
-        user.role, user.unit_id = role, unit_id
-        _audit(s, actor, "user.role", user, before, _public(user))

@@ -37,6 +37,7 @@ RULES: dict[str, frozenset[str]] = {
     "dashboard.view": STAFF | {"deputy"},
     "export.private": STAFF,
     "users.manage": frozenset({"admin"}),
+    "account.own": frozenset(ROLES) - {"public"},  # one's own password
     "routing.edit": frozenset({"admin"}),
     "clocks.edit": frozenset({"admin"}),
     "templates.edit": frozenset({"admin"}),

@@ -1,4 +1,4 @@
-"""limits on anonymous actions, kept in the database (across processes)
+"""limits on anonymous actions, kept in the database (across processes); one-time passwords
 
 Revision ID: c41d7e2a9b10
 Revises: b3e8f1a7c920
@@ -28,9 +28,14 @@ def upgrade() -> None:
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
         batch_op.create_index('ix_limit_events_count', ['action', 'key', 'refused', 'at'], unique=False)
         batch_op.create_index('ix_limit_events_at', ['at'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('must_change_password')
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_limit_events_at')
         batch_op.drop_index('ix_limit_events_count')
