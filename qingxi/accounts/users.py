@@ -232,3 +232,13 @@ def set_role(engine: Engine, admin: User, user_id: int, role: str, unit_id: int 
         before = _public(user)
         user.role, user.unit_id = role, unit_id
         _audit(s, actor, "user.role", user, before, _public(user))
+
+
+def people(session: Session) -> list[User]:
+    """Every account, by username, with its unit (for the admins' list)."""
+    return queries.users(session)
+
+
+def units(session: Session) -> dict[int, str]:
+    """The active units by name, for choosing one."""
+    return {u.id: u.name for u in queries.active_units(session)}
