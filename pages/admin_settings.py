@@ -7,31 +7,18 @@ import json
 
 import streamlit as st
 
-from db import accounts_queries, routing_queries
+from qingxi import accounts
 from qingxi.core import audit, permissions
 from qingxi.reports import CATEGORIES, clocks, routing
-from ui import current_user, engine, error_text, labels, session, t, text
+from ui import current_user, engine, labels, outcome, session, t, text
 
-NOTICE = "settings_notice"  # (ok, text), shown once after an action
+AREA = "settings"  # where the page shows how the last change went
 ACTIONS = ("routing.edit", "clocks.edit", "templates.edit", "audit.read")
 
 
-def _run(call, *args, done: str = "settings.saved") -> None:
+def _act(call, *args, done: str = "settings.saved") -> None:
     """One admin change for the signed-in user; say how it went on the next run."""
-    try:
-        call(engine(), current_user(), *args)
-    except (routing.SettingsError, clocks.ClockError) as err:
-        st.session_state[NOTICE] = (False, error_text(err))
-    except permissions.Denied:
-        st.session_state[NOTICE] = (False, t("settings.refused"))
-    else:
-        st.session_state[NOTICE] = (True, t(done))
-
-
-def _notice() -> None:
-    if NOTICE in st.session_state:
-        ok, message = st.session_state.pop(NOTICE)
-        (st.success if ok else st.error)(message)
+    outcome.act(AREA, lambda: call(engine(), current_user(), *args), t(done), denied="settings.refused")
 
 
 def render() -> None:
@@ -41,7 +28,7 @@ def render() -> None:
         st.error(t("settings.refused"))
         return
     st.title(t("settings.title"))
-    _notice()
+    outcome.show(AREA)
     sections = {"routing.edit": (t("settings.tab.routing"), _routing),
                 "clocks.edit": (t("settings.tab.clocks"), _clocks),
                 "templates.edit": (t("settings.tab.templates"), _templates),
@@ -56,21 +43,21 @@ def render() -> None:
 
 def _add_rule() -> None:
     v = st.session_state
-    _run(routing.add_rule, v.rule_category, v.rule_village, v.rule_unit)
+    _act(routing.add_rule, v.rule_category, v.rule_village, v.rule_unit)
 
 
 def _delete_rule() -> None:
     if (rule := st.session_state.get("rule_delete")) is not None:
-        _run(routing.delete_rule, rule, done="settings.deleted")
+        _act(routing.delete_rule, rule, done="settings.deleted")
 
 
 def _routing(user) -> None:
     st.caption(t("settings.routing.intro"))
     with session() as s:
         rules = routing.rules(s, user)
-        villages = {v.id: v.name for v in routing_queries.villages(s)}
-        units = {u.id: u.name for u in routing_queries.units(s)}
-        active = [u.id for u in routing_queries.units(s) if u.active]
+        villages = routing.villages(s)
+        units = routing.units(s)
+        active = list(accounts.units(s))
     anything = t("settings.routing.any")
     category = labels("category")
     describe = lambda r: (f"{category(r.category) if r.category else anything} × "  # noqa: E731
@@ -104,13 +91,16 @@ def _save_targets(priority: str, current: dict[str, int]) -> None:
     """Each changed target through clocks.set_target (one audit entry each)."""
     changed = {c: st.session_state[f"target_{priority}_{c}"] for c in clocks.CLOCKS}
     changed = {c: int(v) for c, v in changed.items() if v is not None and int(v) != current[c]}
-    if not changed:
-        st.session_state[NOTICE] = (False, t("settings.error.unchanged"))
-        return
+    if changed:
+        _act(_set_targets, priority, changed)
+    else:
+        outcome.refuse(AREA, t("settings.error.unchanged"))
+
+
+def _set_targets(engine, admin, priority: str, changed: dict[str, int]) -> None:
+    """One after the other, up to the first refused."""
     for clock, seconds in changed.items():
-        _run(clocks.set_target, priority, clock, seconds)
-        if not st.session_state[NOTICE][0]:
-            return
+        clocks.set_target(engine, admin, priority, clock, seconds)
 
 
 def _clocks(user) -> None:
@@ -141,17 +131,17 @@ def _duration(seconds: int) -> str:
 
 def _add_template() -> None:
     v = st.session_state
-    _run(routing.add_template, v.template_state, v.template_title, v.template_text)
+    _act(routing.add_template, v.template_state, v.template_title, v.template_text)
 
 
 def _edit_template(template_id: int) -> None:
     v = st.session_state
-    _run(routing.edit_template, template_id, v[f"template_title_{template_id}"],
+    _act(routing.edit_template, template_id, v[f"template_title_{template_id}"],
          v[f"template_text_{template_id}"])
 
 
 def _delete_template(template_id: int) -> None:
-    _run(routing.delete_template, template_id, done="settings.deleted")
+    _act(routing.delete_template, template_id, done="settings.deleted")
 
 
 def _templates(user) -> None:
@@ -184,7 +174,7 @@ def _audit(user) -> None:
     with session() as s:
         entities = audit.entities(s)
         actions = audit.actions(s)
-        names = {p.id: p.display_name for p in accounts_queries.users(s)}
+        names = {p.id: p.display_name for p in accounts.people(s)}
     anything = t("settings.routing.any")
     left, middle, right = st.columns(3)
     entity = left.selectbox(t("settings.audit.entity"), [None, *entities], key="audit_entity",

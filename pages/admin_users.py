@@ -3,42 +3,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import accounts_queries
 from qingxi import accounts
 from qingxi.core import permissions
-from ui import current_user, engine, error_text, labels, session, t
+from ui import current_user, engine, labels, outcome, session, t
 
-NOTICE = "admin_notice"  # (kind, text, one-time password or None), shown once after an action
+AREA = "admin"  # where the page shows how the last action went
 
 
-def _run(action, *args, done: str) -> None:
+def _act(action, *args, done: str) -> None:
     """Do an admin action for the signed-in user; say how it went on the next run."""
-    try:
-        result = action(engine(), current_user(), *args)
-    except accounts.AccountError as err:
-        st.session_state[NOTICE] = ("error", error_text(err), None)
-    except permissions.Denied:
-        st.session_state[NOTICE] = ("error", t("admin.refused"), None)
-    else:
-        st.session_state[NOTICE] = ("success", t(done), result if isinstance(result, str) else None)
+    outcome.act(AREA, lambda: action(engine(), current_user(), *args), t(done), denied="admin.refused")
 
 
 def _invite() -> None:
     v = st.session_state
-    _run(accounts.invite, v.invite_username, v.invite_name, v.invite_role, v.invite_unit, done="admin.invited")
+    _act(accounts.invite, v.invite_username, v.invite_name, v.invite_role, v.invite_unit, done="admin.invited")
 
 
 def _save_role(user_id: int) -> None:
     v = st.session_state
-    _run(accounts.set_role, user_id, v[f"role_{user_id}"], v[f"unit_{user_id}"], done="admin.role_saved")
+    _act(accounts.set_role, user_id, v[f"role_{user_id}"], v[f"unit_{user_id}"], done="admin.role_saved")
 
 
 def _notice() -> None:
-    if NOTICE not in st.session_state:
-        return
-    kind, text, password = st.session_state.pop(NOTICE)
-    (st.success if kind == "success" else st.error)(text)
-    if password:
+    """How the last action went; an invitation's one-time password, this once."""
+    done = outcome.show(AREA)
+    if done is not None and done.ok and isinstance(password := done.value, str):
         st.code(password, language=None)
         st.warning(t("admin.password_once"), icon=":material/visibility_off:")
 
@@ -51,8 +41,8 @@ def render() -> None:
     st.title(t("admin.title"))
     _notice()
     with session() as s:
-        people = accounts_queries.users(s)
-        units = {u.id: u.name for u in accounts_queries.active_units(s)}
+        people = accounts.people(s)
+        units = accounts.units(s)
     role_label = labels("auth.role")
     st.dataframe([{t("admin.col.username"): p.username, t("admin.col.name"): p.display_name,
                    t("admin.col.role"): role_label(p.role), t("admin.col.unit"): p.unit.name if p.unit else "",
@@ -82,8 +72,8 @@ def render() -> None:
                      index=options.index(person.unit_id) if person.unit_id in options else 0)
         st.form_submit_button(t("admin.save_role"), on_click=_save_role, args=(chosen,))
     if person.disabled:
-        st.button(t("admin.enable"), on_click=_run, args=(accounts.enable_user, chosen),
+        st.button(t("admin.enable"), on_click=_act, args=(accounts.enable_user, chosen),
                   kwargs={"done": "admin.enabled"}, icon=":material/lock_open:")
     else:
-        st.button(t("admin.disable"), on_click=_run, args=(accounts.disable_user, chosen),
+        st.button(t("admin.disable"), on_click=_act, args=(accounts.disable_user, chosen),
                   kwargs={"done": "admin.disabled"}, icon=":material/block:", type="primary")

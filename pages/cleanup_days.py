@@ -5,77 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.models import utcnow
-from geo import layers
 from qingxi import cleanups as cu
-from qingxi.cleanups import CleanupError
-from qingxi.core import permissions, places
-from qingxi.core.permissions import Denied
-from qingxi.core.photos import PhotoError
-from qingxi.core.refusals import Refusal
+from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from qingxi.reports import public
-from ui import current_user, engine, error_text, flash, lang, session, show_flash, t, text
-
-EVENTS_PATH, SIGNUP_PATH, NUMBERS_PATH = cu.EVENTS_PATH, cu.SIGNUP_PATH, "cleanup-numbers"
-
-
-def events_page() -> st.Page:
-    return st.Page(render, url_path=EVENTS_PATH)
-
-
-def signup_page() -> st.Page:
-    return st.Page(signup, url_path=SIGNUP_PATH)
-
-
-# ---------------------------------------------------------------- shared with the staff pages
-
-def refusal(err: Exception) -> str:
-    """A refusal in the person's words."""
-    return error_text(err) if isinstance(err, Refusal) else t("desk.denied")
-
-
-def attempt(page: str, done: str, action, *args, **kw):
-    """Run a domain action; its outcome is flashed for the next run. Returns its result, or None."""
-    try:
-        result = action(engine(), *args, **kw)
-    except (CleanupError, PhotoError, Denied) as err:
-        flash(page, False, refusal(err))
-        return None
-    flash(page, True, done)
-    return result
-
-
-def when(ev: cu.Event) -> str:
-    return f"{text.when(ev.starts_at)}–{ev.ends_at.astimezone(settings().timezone):%H:%M}"
-
-
-def meeting(ev: cu.Event) -> str:
-    return cu.meeting_place(ev, lang())
-
-
-def section(ev: cu.Event) -> str:
-    return t("cupage.section", km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")
-
-
-def seats(ev: cu.Event) -> str:
-    if ev.state == "full":
-        return t("cupage.seats_full", n=ev.waitlisted)
-    if ev.state == "published":
-        return t("cupage.seats_left", n=ev.public_left, capacity=ev.capacity)
-    return t(f"cleanup.state.{ev.state}")
-
-
-def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
-    """The river, the day's section and the meeting point; no basemap unless one is configured."""
-    stretch = places.river_section(engine(), ev.km_from, ev.km_to)
-    with session() as s:
-        lines = public.river_lines(s, lang())
-    deck = layers.section_deck(lines, stretch.path if stretch else None, section(ev),
-                               [layers.pin_layer(ev.meeting_lon, ev.meeting_lat)], settings().tile_url, zoom=13,
-                               fallback=(ev.meeting_lon, ev.meeting_lat))
-    st.pydeck_chart(deck, height=height, key=key)
-    st.caption(t("cupage.map_legend"))
+from ui import code_form, current_user, engine, lang, outcome, routes, session, t, text
+from ui.cleanups import act, meeting, seats, section, section_map, when
 
 
 def facts(ev: cu.Event) -> None:
@@ -89,7 +23,6 @@ def facts(ev: cu.Event) -> None:
 # ---------------------------------------------------------------- the public list and one day
 
 def render() -> None:
-    show_flash("cleanups")
     raw = st.query_params.get("id")
     if raw:
         try:
@@ -100,7 +33,7 @@ def render() -> None:
     st.title(t("cupage.title"))
     st.caption(t("cupage.intro"))
     every = cu.events(engine(), current_user())
-    upcoming = [e for e in every if e.state != "draft" and e.ends_at > utcnow() and e.state not in cu.FINISHED]
+    upcoming = [e for e in every if e.state != "draft" and e.ends_at > clock.now() and e.state not in cu.FINISHED]
     past = [e for e in every if e.state in cu.FINISHED]
     if not upcoming:
         st.info(t("cupage.none_upcoming"))
@@ -110,9 +43,9 @@ def render() -> None:
         st.subheader(t("cupage.past"))
         for ev in reversed(past):
             kg = f" · {ev.results.kg:g} kg" if ev.results and ev.state == "reported" else ""
-            st.page_link(events_page(), label=f"{text.when(ev.starts_at)[:10]} · {ev.title}{kg}",
-                         icon=":material/history:", query_params={"id": str(ev.id)})
-    st.page_link(st.Page(numbers, url_path=NUMBERS_PATH), label=t("cupage.numbers_link"), icon=":material/bar_chart:")
+            routes.link(routes.CLEANUPS, f"{text.when(ev.starts_at)[:10]} · {ev.title}{kg}", ":material/history:",
+                        id=ev.id)
+    routes.link(routes.CLEANUP_NUMBERS, t("cupage.numbers_link"), ":material/bar_chart:")
 
 
 def _card(ev: cu.Event) -> None:
@@ -121,8 +54,7 @@ def _card(ev: cu.Event) -> None:
         facts(ev)
         mark = {"published": ":green", "full": ":orange"}.get(ev.state, ":gray")
         st.markdown(f"{mark}[**{seats(ev)}**]")
-        st.page_link(events_page(), label=t("cupage.open_event"), icon=":material/how_to_reg:",
-                     query_params={"id": str(ev.id)})
+        routes.link(routes.CLEANUPS, t("cupage.open_event"), ":material/how_to_reg:", id=ev.id)
 
 
 def _event(cleanup_id: int) -> None:
@@ -145,7 +77,7 @@ def _event(cleanup_id: int) -> None:
         st.text(ev.notes)
     if ev.state in cu.FINISHED:
         _summary(ev)
-    elif ev.state in cu.OPEN_FOR_SIGNUP and ev.starts_at > utcnow() and not receipt:
+    elif ev.state in cu.OPEN_FOR_SIGNUP and ev.starts_at > clock.now() and not receipt:
         _form(ev)
     elif ev.state == "closed":
         st.info(t("cleanup.error.closed"))
@@ -171,12 +103,12 @@ def _form(ev: cu.Event) -> None:
         companions = st.number_input(t("cupage.companions"), min_value=0, value=0, step=1, key="su_companions")
         st.caption(t("cupage.phone_note"))
         if st.form_submit_button(t("cupage.send"), type="primary", icon=":material/how_to_reg:", width="stretch"):
-            try:
-                receipt = cu.sign_up(engine(), ev.id, name, phone, village, group, int(companions))
-            except CleanupError as err:
-                st.error(refusal(err))
+            receipt = outcome.attempt(lambda: cu.sign_up(engine(), ev.id, name, phone, village, group, int(companions)),
+                                      denied="desk.denied")
+            if not receipt.ok:
+                outcome.say(receipt)
                 return
-            st.session_state[f"cleanup_receipt{ev.id}"] = receipt
+            st.session_state[f"cleanup_receipt{ev.id}"] = receipt.value
             st.rerun()
 
 
@@ -194,8 +126,7 @@ def _code_card(ev: cu.Event, code: str) -> None:
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{code}</div>",
                 unsafe_allow_html=True)
     st.image(cu.signup_qr_png(code), width=200, caption=t("cupage.qr_caption"))
-    st.page_link(signup_page(), label=t("cupage.my_signup"), icon=":material/confirmation_number:",
-                 query_params={"code": code})
+    routes.link(routes.SIGNUP, t("cupage.my_signup"), ":material/confirmation_number:", code=code)
     st.download_button(t("cupage.ics"), cu.calendar_file(ev, lang()), file_name=f"qingxi-cleanup-{ev.id}.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key=f"ics{ev.id}")
     st.caption(t("cupage.reminder"))
@@ -231,19 +162,13 @@ def _summary(ev: cu.Event) -> None:
 
 def signup() -> None:
     st.title(t("cupage.signup_title"))
-    show_flash("cleanup_signup")
-    st.session_state.setdefault("signup_code", st.query_params.get("code", ""))
-    code = st.text_input(t("cupage.code_label"), max_chars=80, key="signup_code", placeholder="ABC234")
-    if not code.strip():
-        st.info(t("cupage.enter_code"))
-        return
-    status = cu.signup_status(engine(), code)
+    outcome.show("cleanup_signup")
+    status = code_form.ask("signup_code", t("cupage.code_label"), 80, t("cupage.enter_code"),
+                           lambda code: cu.signup_status(engine(), code), t("cleanup.error.bad_code"))
     if status is None:
-        st.error(t("cleanup.error.bad_code"))
         return
-    st.query_params["code"] = status.code
     ev = status.event
-    st.page_link(events_page(), label=ev.title, icon=":material/event:", query_params={"id": str(ev.id)})
+    routes.link(routes.CLEANUPS, ev.title, ":material/event:", id=ev.id)
     if status.event_cancelled:
         st.error(t("cupage.event_cancelled", message=status.cancel_message))
     elif status.status == "waitlisted":
@@ -264,11 +189,11 @@ def signup() -> None:
     if permissions.can(user, "cleanup.checkin") and status.status == "seated" and not status.checked_in_at:
         # Staff scan the volunteer's QR with their phone's camera: it opens this page; one tap checks in.
         st.button(t("cupage.checkin"), type="primary", icon=":material/how_to_reg:", key="scan_checkin",
-                  on_click=attempt, args=("cleanup_signup", t("cupage.checked_scan"), cu.check_in, user, ev.id,
-                                          status.code))
+                  on_click=act, args=("cleanup_signup", t("cupage.checked_scan"), cu.check_in, user, ev.id,
+                                      status.code))
     if status.can_cancel:
         st.button(t("cupage.cancel"), icon=":material/event_busy:", key="cancel_signup",
-                  on_click=attempt, args=("cleanup_signup", t("cupage.cancelled"), cu.cancel_signup, status.code))
+                  on_click=act, args=("cleanup_signup", t("cupage.cancelled"), cu.cancel_signup, status.code))
 
 
 # ---------------------------------------------------------------- the numbers

@@ -7,24 +7,14 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from db.models import utcnow
-from geo import layers
-from pages.cleanup_days import attempt, meeting, refusal, seats, section, section_map, when
 from qingxi import cleanups as cu
-from qingxi.cleanups import CleanupError
-from qingxi.core import permissions, places
-from qingxi.core.permissions import Denied
+from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from qingxi.reports import public
-from ui import current_user, engine, labels, lang, session, show_flash, t
+from ui import current_user, engine, labels, layers, outcome, routes, session, t
+from ui.cleanups import act, meeting, seats, section, section_map, when
 
-PLAN_PATH = "cleanup-planning"
-DAY_PATH = "cleanup-day"
 GROUP_ROWS = 3
-
-
-def day_page() -> st.Page:
-    return st.Page(day, url_path=DAY_PATH)
+PLAN, DAY = "cleanup_plan", "cleanup_day"  # where each page shows how its last action went
 
 
 # ---------------------------------------------------------------- planning
@@ -35,7 +25,7 @@ def plan() -> None:
         st.error(t("access.staff_only"))
         return
     st.title(t("cupage.plan_title"))
-    show_flash("cleanup_plan")
+    outcome.show(PLAN)
     editing = st.session_state.get("cu_edit")
     if editing is not None:
         ev = cu.event(engine(), user, editing)
@@ -68,29 +58,28 @@ def _row(user, ev: cu.Event) -> None:
         st.markdown(f"**#{ev.id} {ev.title}**")
         st.caption(f"{when(ev)} · {meeting(ev)} · {section(ev)} · {seats(ev)}")
         cols = st.columns(4)
-        act = lambda i, label, action, *args, **kw: cols[i % 4].button(  # noqa: E731
-            label, key=f"{action.__name__}{ev.id}", on_click=attempt,
-            args=("cleanup_plan", t("cupage.done"), action, user, ev.id, *args), kwargs=kw)
+        button = lambda i, label, action: cols[i % 4].button(  # noqa: E731
+            label, key=f"{action.__name__}{ev.id}", on_click=act, args=(PLAN, t("cupage.done"), action, user, ev.id))
         if ev.state in ("draft", *cu.OPEN_FOR_SIGNUP):
             cols[0].button(t("cupage.edit"), key=f"edit{ev.id}", on_click=st.session_state.__setitem__,
                            args=("cu_edit", ev.id))
         if ev.state == "draft":
-            act(1, t("cupage.publish"), cu.publish)
+            button(1, t("cupage.publish"), cu.publish)
         if ev.state in cu.OPEN_FOR_SIGNUP:
-            act(1, t("cupage.close"), cu.close_registration)
+            button(1, t("cupage.close"), cu.close_registration)
         if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed"):
-            act(2, t("cupage.mark_done"), cu.mark_done)
+            button(2, t("cupage.mark_done"), cu.mark_done)
         if ev.state == "done":
-            act(2, t("cupage.publish_results"), cu.publish_results)
+            button(2, t("cupage.publish_results"), cu.publish_results)
         if ev.state not in ("draft", "cancelled"):
-            cols[3].page_link(day_page(), label=t("cupage.day_link"), icon=":material/fact_check:",
-                              query_params={"id": str(ev.id)})
+            with cols[3]:
+                routes.link(routes.CLEANUP_DAY, t("cupage.day_link"), ":material/fact_check:", id=ev.id)
         if ev.state in ("draft", *cu.OPEN_FOR_SIGNUP, "closed"):
             with st.expander(t("cupage.cancel_event")):
                 with st.form(f"cancel{ev.id}"):
                     message = st.text_area(t("cupage.cancel_message"), max_chars=cu.MAX_MESSAGE, key=f"cmsg{ev.id}")
                     if st.form_submit_button(t("cupage.cancel_event")):
-                        attempt("cleanup_plan", t("cupage.done"), cu.cancel, user, ev.id, message)
+                        act(PLAN, t("cupage.done"), cu.cancel, user, ev.id, message)
                         st.rerun()
 
 
@@ -154,16 +143,16 @@ def _plan_form(user, ev: cu.Event | None) -> None:
                     meeting_km=meet_km if how == "km" else None, reserved=reserved,
                     equipment=[line for line in equipment.splitlines() if line.strip()], leader_name=leader,
                     leader_contact=contact, notes=notes)
-    try:
-        if ev:
-            cu.update(engine(), user, ev.id, plan_)
-            st.session_state.pop("cu_edit", None)
-        else:
-            st.session_state["cu_edit"] = cu.create(engine(), user, plan_)
-    except (CleanupError, Denied) as err:
-        st.error(refusal(err))
+    saved = outcome.attempt(lambda: cu.update(engine(), user, ev.id, plan_) if ev else cu.create(engine(), user, plan_),
+                            t("cupage.saved"), denied="desk.denied")
+    if not saved.ok:
+        outcome.say(saved)
         return
-    st.session_state["cleanup_plan_flash"] = (True, t("cupage.saved"))
+    if ev:
+        st.session_state.pop("cu_edit", None)
+    else:
+        st.session_state["cu_edit"] = saved.value
+    outcome.keep(PLAN, saved)
     st.rerun()
 
 
@@ -181,7 +170,7 @@ def _where(user) -> None:
                                                                        for c, n in s.by_category.items())
                                            for s in ranked]}, hide_index=True)
     with session() as s:
-        river = layers.river_layer(public.river_lines(s, lang()))
+        river = layers.river(s)
     columns = layers.score_layer([{"lon": x.lon, "lat": x.lat, "score": x.score,
                                    "tip": f"{x.km_from:.1f}–{x.km_to:.1f} km · {x.score:g}"} for x in ranked])
     view = layers.VIEW
@@ -194,9 +183,9 @@ def _where(user) -> None:
 
 
 def _draft(user, index: int) -> None:
-    cid = attempt("cleanup_plan", t("cupage.drafted"), cu.draft_from_section, user, index)
-    if cid is not None:
-        st.session_state["cu_edit"] = cid  # opens at the top of the page
+    drafted = act(PLAN, t("cupage.drafted"), cu.draft_from_section, user, index)
+    if drafted.ok:
+        st.session_state["cu_edit"] = drafted.value  # opens at the top of the page
 
 
 # ---------------------------------------------------------------- the day
@@ -207,7 +196,7 @@ def day() -> None:
         st.error(t("access.staff_only"))
         return
     st.title(t("cupage.day_title"))
-    show_flash("cleanup_day")
+    outcome.show(DAY)
     every = {e.id: e for e in cu.events(engine(), user) if e.state not in ("draft", "cancelled")}
     try:
         chosen = int(st.query_params.get("id", ""))
@@ -228,10 +217,10 @@ def day() -> None:
     _roster(user, ev)
     if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed", "done"):
         _walk_in(user, ev)
-    if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed") and ev.starts_at <= utcnow():
+    if ev.state in (*cu.OPEN_FOR_SIGNUP, "closed") and ev.starts_at <= clock.now():
         rest = st.checkbox(t("cupage.no_show_rest"), key="no_show_rest")
-        st.button(t("cupage.mark_done"), key="day_done", type="primary", on_click=attempt,
-                  args=("cleanup_day", t("cupage.done"), cu.mark_done, user, ev.id), kwargs={"no_show_rest": rest})
+        st.button(t("cupage.mark_done"), key="day_done", type="primary", on_click=act,
+                  args=(DAY, t("cupage.done"), cu.mark_done, user, ev.id), kwargs={"no_show_rest": rest})
     if ev.state in cu.FINISHED:
         _results(user, ev)
         _cleaned(user, ev)
@@ -243,12 +232,9 @@ def _check_in(user, ev: cu.Event) -> None:
     with st.form("check_in", clear_on_submit=True):
         code = st.text_input(t("cupage.checkin_code"), key="checkin_code", help=t("cupage.checkin_help"))
         if st.form_submit_button(t("cupage.checkin"), type="primary", icon=":material/how_to_reg:"):
-            try:
-                got = cu.check_in(engine(), user, ev.id, code)
-            except (CleanupError, Denied) as err:
-                st.error(refusal(err))
-                return
-            st.success(t("cupage.checked", name=got.name, seats=got.seats))
+            outcome.say(outcome.attempt(lambda: cu.check_in(engine(), user, ev.id, code),
+                                        lambda got: t("cupage.checked", name=got.name, seats=got.seats),
+                                        denied="desk.denied"))
 
 
 def _roster(user, ev: cu.Event) -> None:
@@ -260,7 +246,7 @@ def _roster(user, ev: cu.Event) -> None:
     st.download_button(t("cupage.roster_csv"), lambda: cu.roster_csv(engine(), user, ev.id),
                        file_name=f"cleanup-{ev.id}-roster.csv", mime="text/csv", icon=":material/download:",
                        key="roster_csv", on_click="ignore")
-    started = ev.starts_at <= utcnow()
+    started = ev.starts_at <= clock.now()
     for r in rows:
         line, mark = st.columns([3, 2])
         status = t(f"cleanup.status.{r.status}") + (f" {r.position}" if r.position else "")
@@ -274,7 +260,7 @@ def _roster(user, ev: cu.Event) -> None:
 
 def _attendance(user, signup_id: int) -> None:
     chosen = st.session_state.get(f"att{signup_id}") or "unknown"
-    attempt("cleanup_day", t("cupage.done"), cu.set_attendance, user, signup_id, chosen)
+    act(DAY, t("cupage.done"), cu.set_attendance, user, signup_id, chosen)
 
 
 def _walk_in(user, ev: cu.Event) -> None:
@@ -284,7 +270,7 @@ def _walk_in(user, ev: cu.Event) -> None:
             phone = st.text_input(t("cupage.phone"), key="wi_phone", placeholder=t("cupage.optional"))
             companions = st.number_input(t("cupage.companions"), min_value=0, value=0, step=1, key="wi_comp")
             if st.form_submit_button(t("cupage.walk_in_add")):
-                attempt("cleanup_day", t("cupage.done"), cu.walk_in, user, ev.id, name, phone, None, int(companions))
+                act(DAY, t("cupage.done"), cu.walk_in, user, ev.id, name, phone, None, int(companions))
                 st.rerun()
 
 
@@ -311,12 +297,12 @@ def _results(user, ev: cu.Event) -> None:
         if st.form_submit_button(t("cupage.save_results"), type="primary"):
             results = cu.Results(int(participants), float(hours), int(bags), float(kg), float(km),
                                  {i: int(n) for i, n in items.items() if n})
-            attempt("cleanup_day", t("cupage.saved"), cu.record_results, user, ev.id, results,
-                    [f.getvalue() for f in before or []], [f.getvalue() for f in after or []])
+            act(DAY, t("cupage.saved"), cu.record_results, user, ev.id, results,
+                [f.getvalue() for f in before or []], [f.getvalue() for f in after or []])
             st.rerun()
     if ev.state == "done" and ev.results:
-        st.button(t("cupage.publish_results"), key="publish_results", on_click=attempt,
-                  args=("cleanup_day", t("cupage.done"), cu.publish_results, user, ev.id))
+        st.button(t("cupage.publish_results"), key="publish_results", on_click=act,
+                  args=(DAY, t("cupage.done"), cu.publish_results, user, ev.id))
 
 
 def _cleaned(user, ev: cu.Event) -> None:
@@ -333,5 +319,5 @@ def _cleaned(user, ev: cu.Event) -> None:
         with st.form("cleaned"):
             ids = st.multiselect(t("cupage.cleaned_pick"), list(left), format_func=left.get, key="cleaned_ids")
             if st.form_submit_button(t("cupage.cleaned_save")):
-                attempt("cleanup_day", t("cupage.done"), cu.mark_cleaned, user, ev.id, ids)
+                act(DAY, t("cupage.done"), cu.mark_cleaned, user, ev.id, ids)
                 st.rerun()

@@ -8,8 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.models import utcnow
-from qingxi.core import permissions
+from qingxi.core import clock, permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import dashboard
 from qingxi.reports.clocks import CLOCKS
@@ -21,7 +20,7 @@ def _overview(database_url: str, role: str) -> dashboard.Overview:
     # Keyed by the database (tests use several) and the viewer's role, so a cached figure is only
     # ever served to someone with the same permissions (today every allowed role sees the same).
     with read_session() as s:
-        return dashboard.overview(s, utcnow(), settings().timezone)
+        return dashboard.overview(s, clock.now(), settings().timezone)
 
 
 def render() -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import proposal_page
 from qingxi import proposals as P
 from qingxi.core import permissions
-from qingxi.core.permissions import Denied
-from ui import current_user, engine, error_text, flash, labels, lang, show_flash, t
+from ui import current_user, engine, labels, lang, outcome, routes, t
+from ui.proposals import link, plain, state_line
+
+AREA = "proposals"  # where the register shows how the last filing went
 
 
 def register() -> None:
@@ -17,7 +18,7 @@ def register() -> None:
     staff = permissions.can(user, "proposal.view_all")
     st.title(t("props.register_title") if staff else t("proposal.title"))
     st.caption(t("props.register_intro") if staff else t("proposal.public_only"))
-    show_flash("proposals")
+    outcome.show(AREA)
     options = P.choices(engine())
     if permissions.can(user, "proposal.file") and staff:
         _file_form(user, options)
@@ -46,7 +47,7 @@ def _filters(o: P.Choices) -> P.RegisterFilter:
 def _card(row: P.Row, mine: bool = False) -> None:
     with st.container(border=True):
         title = f"{row.number} · {row.title}"
-        st.markdown(f":red[**{proposal_page.plain(title)}**]" if row.overdue else f"**{proposal_page.plain(title)}**")
+        st.markdown(f":red[**{plain(title)}**]" if row.overdue else f"**{plain(title)}**")
         facts = [t(f"proposal.topic.{row.topic}"), row.session.name(lang()),
                  f'{t("proposal.lead")}: {row.lead_deputy}']
         if row.answer_class:
@@ -58,10 +59,10 @@ def _card(row: P.Row, mine: bool = False) -> None:
             if row.last_contact:
                 facts.append(t("props.last_contact", day=row.last_contact.isoformat()))
         st.caption(" · ".join(facts))
-        st.markdown(proposal_page.plain(proposal_page.state_line(row)))
+        st.markdown(plain(state_line(row)))
         if row.progress is not None:
             st.progress(int(round(row.progress)), text=t("props.overall_pct", pct=round(row.progress)))
-        proposal_page.link(row, t("props.open"))
+        link(row, t("props.open"))
 
 
 def _file_form(user, o: P.Choices) -> None:
@@ -87,36 +88,31 @@ def _file_form(user, o: P.Choices) -> None:
         if st.form_submit_button(t("props.file"), type="primary"):
             names = [n.strip() for n in co_names.replace("，", ",").replace("、", ",").split(",") if n.strip()]
             if session_id is None:
-                flash("proposals", False, t("proposal.error.bad_session"))
+                outcome.refuse(AREA, t("proposal.error.bad_session"))
             else:
-                try:
-                    pid = P.file(engine(), user, title=title, body=body, session_id=session_id, topic=topic,
-                                 lead_deputy_id=lead_id, lead_deputy_name=None if lead_id else lead_name,
-                                 cosigners=[*co_ids, *names], village_ids=villages, km_from=km_from, km_to=km_to,
-                                 number=number or None)
-                    flash("proposals", True, t("props.filed", id=pid))
-                except P.ProposalError as err:
-                    flash("proposals", False, error_text(err))
-                except Denied:
-                    flash("proposals", False, t("props.denied"))
+                outcome.act(AREA, lambda: P.file(
+                    engine(), user, title=title, body=body, session_id=session_id, topic=topic,
+                    lead_deputy_id=lead_id, lead_deputy_name=None if lead_id else lead_name,
+                    cosigners=[*co_ids, *names], village_ids=villages, km_from=km_from, km_to=km_to,
+                    number=number or None), lambda pid: t("props.filed", id=pid), denied="props.denied")
             st.rerun()
 
 
 def home() -> None:
     user = current_user()
     st.title(t("props.home_title"))
-    try:
-        mine = P.my_proposals(engine(), user)
-    except Denied:
-        st.error(t("props.denied"))
+    read = outcome.attempt(lambda: P.my_proposals(engine(), user), denied="props.denied")
+    if not read.ok:
+        outcome.say(read)
         return
+    mine = read.value
     for alert in mine.alerts:
         box = st.error if alert.kind == "overdue" else st.warning
         values = {"title": alert.title} | ({"days": alert.days} if alert.kind == "overdue" else {})
         box(t(f"proposal.alert.{alert.kind}", **values), icon=":material/alarm:" if alert.kind == "overdue"
             else ":material/rate_review:")
-        st.page_link(proposal_page.page(), label=t("props.open_alert", number=alert.number),
-                     icon=":material/arrow_forward:", query_params={"id": str(alert.proposal_id)})
+        routes.link(routes.PROPOSAL, t("props.open_alert", number=alert.number), ":material/arrow_forward:",
+                    id=alert.proposal_id)
     if not mine.alerts:
         st.success(t("props.no_alerts"))
     st.subheader(t("props.mine", n=len(mine.rows)))

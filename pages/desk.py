@@ -4,12 +4,11 @@ unit's work (the services enforce it)."""
 
 import streamlit as st
 
-from db import accounts_queries, routing_queries
-from db.triage_queries import QueueFilter, SearchFilter
+from qingxi import accounts
 from qingxi.core import permissions
-from qingxi.core.permissions import Denied
 from qingxi.core.settings import current as settings
-from qingxi.reports import CATEGORIES, OPEN_STATES, State, triage
+from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
+from qingxi.reports.triage import QueueFilter, SearchFilter
 from ui import current_user, engine, labels, outcome, session, t, text
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
@@ -24,8 +23,8 @@ def render() -> None:
     st.title(t("desk.title"))
     outcome.show("desk")
     with session() as s:
-        villages = {v.id: v.name for v in routing_queries.villages(s)}
-        units = {u.id: u.name for u in accounts_queries.active_units(s)}
+        villages = routing.villages(s)
+        units = accounts.units(s)
     filters = _filters(villages, units)
     _search(user, villages)
     page = st.session_state.get("desk_page", 1)
@@ -118,13 +117,12 @@ def _row(item: triage.QueueItem) -> None:
 
 
 def _detail(user, report_id: int) -> None:
-    try:
-        with session() as s:
-            d = triage.detail(s, user, report_id)
-    except (Denied, triage.DeskError):
+    read = outcome.attempt(lambda: _read(user, report_id))
+    if not read.ok:
         st.session_state.pop("desk_report", None)
-        st.error(t("desk.denied"))
+        st.error(read.message if read.incident else t("desk.denied"))  # no such report reads as not yours
         return
+    d = read.value
     st.subheader(f"#{d.id} {d.code} · {t(f'category.{d.category}')}")
     st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
     if d.off_river:
@@ -144,6 +142,11 @@ def _detail(user, report_id: int) -> None:
     if permissions.can(user, "report.moderate"):
         _moderate(user, d)
     st.divider()
+
+
+def _read(user, report_id: int) -> triage.Detail:
+    with session() as s:
+        return triage.detail(s, user, report_id)
 
 
 def _moderate(user, d: triage.Detail) -> None:

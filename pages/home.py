@@ -1,9 +1,8 @@
 """Home: what the portal is for, the river's facts, live counts."""
 import streamlit as st
 
-from pages import river_map
 from qingxi.reports import public
-from ui import read_session, t
+from ui import read_session, routes, t
 
 
 def render() -> None:
@@ -16,7 +15,7 @@ def render() -> None:
     cols[1].metric(t("home.count_fixed_month"), counts["fixed_month"])
     cols[2].metric(t("home.count_reach"), t("home.km_value", km=counts["reach_km"]))
     cols[3].metric(t("home.count_riverside"), t("home.riverside_value", n=counts["riverside"], total=counts["villages"]))
-    st.page_link(st.Page(river_map.render, url_path="map"), label=t("home.open_map"), icon=":material/map:")
+    routes.link(routes.MAP, t("home.open_map"), ":material/map:")
     left, right = st.columns(2)
     with left:
         st.subheader(t("home.who_title"))

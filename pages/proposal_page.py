@@ -8,32 +8,20 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from db import accounts_queries
-from geo import layers
-from pages import cleanup_days
+from qingxi import accounts
 from qingxi import cleanups as cu
 from qingxi import proposals as P
 from qingxi.core import places
-from qingxi.core.permissions import Denied
 from qingxi.core.photos import PhotoError
 from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
-from qingxi.reports import kind_of, public
-from ui import current_user, engine, error_text, flash, labels, lang, session, show_flash, t, text
+from qingxi.reports import kind_of
+from ui import current_user, engine, labels, lang, layers, outcome, routes, session, t, text
+from ui.proposals import plain, state_line
 
-URL = "proposal"
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
-
-
-def page() -> st.Page:
-    """For links from other pages: st.page_link(page(), query_params={"id": ...})."""
-    return st.Page(render, url_path=URL)
-
-
-def link(row: P.Row, label: str | None = None) -> None:
-    st.page_link(page(), label=label or f"{row.number} · {row.title}", icon=":material/description:",
-                 query_params={"id": str(row.id)})
+AREA = "proposal"  # where the page shows how the last action went
 
 
 def requested_id() -> int | None:
@@ -44,15 +32,13 @@ def requested_id() -> int | None:
 def render() -> None:
     user = current_user()
     pid = requested_id()
-    show_flash("proposal")  # first: after a return or withdrawal the page may no longer be theirs
-    try:
-        d = P.detail(engine(), user, pid) if pid is not None else None
-    except P.ProposalError:
-        d = None
-    if d is None:
+    outcome.show(AREA)  # first: after a return or withdrawal the page may no longer be theirs
+    found = outcome.attempt(lambda: P.detail(engine(), user, pid)) if pid is not None else None
+    if found is None or not found.ok:
         st.title(t("proposal.title"))
-        st.error(t("proposal.error.not_found"))
+        st.error(found.message if found else t("proposal.error.not_found"))
         return
+    d = found.value
     section = places.river_section(engine(), d.km_from, d.km_to)
     _head(d)
     _dossier(d, section)
@@ -69,20 +55,6 @@ def render() -> None:
     if d.actions:
         st.header(t("props.actions"))
         _actions(user, d)
-
-
-def state_line(row: P.Row) -> str:
-    parts = [t(f"proposal.state.{row.state}")]
-    if row.holder_kind:
-        parts.append(f'{t("props.holder")}: {row.holder or t(f"proposal.holder.{row.holder_kind}")}')
-    if row.deadline is not None:
-        parts.append(f'{t("proposal.deadline")} {text.when(row.deadline)[:10]}')
-    if row.days_left is not None:
-        parts.append(t("proposal.overdue_days", days=-row.days_left) if row.days_left < 0
-                     else t("proposal.days_left", days=row.days_left))
-    if row.tracking:
-        parts.append(t("proposal.tracking"))
-    return " · ".join(parts)
 
 
 def _head(d: P.Detail) -> None:
@@ -113,14 +85,6 @@ def _head(d: P.Detail) -> None:
                     f' · {plain(x.reason)}')
     if d.return_until:
         st.caption(t("props.return_until", day=d.return_until.isoformat()))
-
-
-def plain(value: str) -> str:
-    """User text inside markdown: escape what markdown would act on."""
-    out = str(value)
-    for ch in "\\`*_{}[]<>()#+-.!|~$:":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def _dossier(d: P.Detail, section: places.Section | None) -> None:
@@ -193,19 +157,18 @@ def _cleanups(d: P.Detail) -> None:
     if not d.cleanups:
         st.caption(t("props.no_cleanups"))
     for c in d.cleanups:
-        st.page_link(cleanup_days.events_page(), label=cleanup_label(c), icon=":material/volunteer_activism:",
-                     query_params={"id": str(c.id)})
+        routes.link(routes.CLEANUPS, cleanup_label(c), ":material/volunteer_activism:", id=c.id)
 
 
 def _map(d: P.Detail, section: places.Section | None) -> None:
     st.subheader(t("props.section"))
     with session() as s:
-        lines = public.river_lines(s, lang())
+        river = layers.river(s)
     over = [layers.result_layer([{"lon": r.lon, "lat": r.lat, "tip": f"{r.title} {r.progress}%"}
                                  for r in d.results if r.lon is not None and r.lat is not None]),
             layers.report_layer([{"id": r.id, "lon": r.lon, "lat": r.lat, "kind": kind_of(r.state).value,
                                   "tip": f"#{r.id} {t(f'category.{r.category}')}"} for r in d.reports])]
-    deck = layers.section_deck(lines, section.path if section else None, t("props.section"), over,
+    deck = layers.section_deck(river, section.path if section else None, t("props.section"), over,
                                settings().tile_url, zoom=13.5)
     st.pydeck_chart(deck, key="proposal_map", height=380)
     st.caption(t("props.map_legend"))
@@ -239,19 +202,17 @@ def _contacts(d: P.Detail) -> None:
 
 # ---------------------------------------------------------------- actions
 
-def _run(call, done: str, attachments: bool = False) -> None:
-    """One service call; the outcome (or the refusal, in words) shows after the rerun. With
-    `attachments`, a file that is no image says that a PDF would do too."""
-    try:
-        call()
-        flash("proposal", True, t(done))
-    except P.ProposalError as err:
-        flash("proposal", False, error_text(err))
-    except PhotoError as err:
-        flash("proposal", False, t("props.attachment_kind") if attachments and err.key in ("not_image", "unsupported")
-              else error_text(err))
-    except Denied:
-        flash("proposal", False, t("props.denied"))
+def _act(call) -> outcome.Outcome:
+    """One service call; the outcome (or the refusal, in words) shows after the rerun."""
+    return outcome.act(AREA, call, t("props.done"), denied="props.denied")
+
+
+def _answer(call) -> None:
+    """An answer with attachments: a file that is no image says that a PDF would do too."""
+    answered = outcome.attempt(call, t("props.done"), denied="props.denied")
+    if isinstance(answered.value, PhotoError) and answered.value.key in ("not_image", "unsupported"):
+        answered = outcome.Outcome(False, t("props.attachment_kind"))
+    outcome.keep(AREA, answered)
 
 
 def _end_of(day) -> datetime | None:
@@ -278,7 +239,7 @@ def _actions(user, d: P.Detail) -> None:
                                   format_func=labels("proposal.contact_method"))
             summary = st.text_area(t("props.summary"), key="pa_contact_summary")
             if st.form_submit_button(t("proposal.action.contact")):
-                _run(lambda: P.log_contact(eng, user, pid, day, method, summary), "props.done")
+                _act(lambda: P.log_contact(eng, user, pid, day, method, summary))
                 st.rerun()
     for name, service in (("answer", P.answer), ("follow_up", P.follow_up)):
         if name in act:
@@ -289,14 +250,14 @@ def _actions(user, d: P.Detail) -> None:
                 files = st.file_uploader(t("props.attachments"), type=FILE_TYPES, accept_multiple_files=True,
                                          key=f"pa_{name}_files")
                 if st.form_submit_button(t(f"proposal.action.{name}")):
-                    _run(lambda: service(eng, user, pid, klass, reply, _files(files)), "props.done", attachments=True)
+                    _answer(lambda: service(eng, user, pid, klass, reply, _files(files)))
                     st.rerun()
     if "request_extension" in act:
         with st.expander(t("proposal.action.request_extension")), st.form("pa_ext", clear_on_submit=True):
             months = st.selectbox(t("props.months_label"), P.EXTENSION_MONTHS, key="pa_ext_months")
             reason = st.text_area(t("props.reason"), key="pa_ext_reason")
             if st.form_submit_button(t("proposal.action.request_extension")):
-                _run(lambda: P.request_extension(eng, user, pid, months, reason), "props.done")
+                _act(lambda: P.request_extension(eng, user, pid, months, reason))
                 st.rerun()
     if "decide_extension" in act:
         with st.expander(t("proposal.action.decide_extension")), st.form("pa_decide", clear_on_submit=True):
@@ -304,7 +265,7 @@ def _actions(user, d: P.Detail) -> None:
                                format_func=labels("proposal.extension"))
             note = st.text_input(t("props.note"), key="pa_decide_note")
             if st.form_submit_button(t("proposal.action.decide_extension")):
-                _run(lambda: P.decide_extension(eng, user, pid, approve == "approved", note), "props.done")
+                _act(lambda: P.decide_extension(eng, user, pid, approve == "approved", note))
                 st.rerun()
     if "evaluate" in act:
         with st.expander(t("proposal.action.evaluate"), expanded=True), st.form("pa_evaluate", clear_on_submit=True):
@@ -312,7 +273,7 @@ def _actions(user, d: P.Detail) -> None:
                                format_func=labels("proposal.evaluation"), horizontal=True)
             reason = st.text_area(t("props.reasons"), key="pa_evaluate_reason")
             if st.form_submit_button(t("proposal.action.evaluate"), type="primary"):
-                _run(lambda: P.evaluate(eng, user, pid, verdict, reason), "props.done")
+                _act(lambda: P.evaluate(eng, user, pid, verdict, reason))
                 st.rerun()
     if "publish" in act:
         _button("publish", lambda: P.publish(eng, user, pid))
@@ -327,8 +288,7 @@ def _actions(user, d: P.Detail) -> None:
 
 def _button(name: str, call) -> None:
     """An action of one click (key pa_<name>)."""
-    st.button(t(f"proposal.action.{name}"), key=f"pa_{name}", type="primary", on_click=_run,
-              args=(call, "props.done"))
+    st.button(t(f"proposal.action.{name}"), key=f"pa_{name}", type="primary", on_click=_act, args=(call,))
 
 
 def _with_reason(name: str, call) -> None:
@@ -336,13 +296,13 @@ def _with_reason(name: str, call) -> None:
     with st.expander(t(f"proposal.action.{name}")), st.form(f"pa_{name}", clear_on_submit=True):
         reason = st.text_area(t("props.reason"), key=f"pa_{name}_reason")
         if st.form_submit_button(t(f"proposal.action.{name}")):
-            _run(lambda: call(reason), "props.done")
+            _act(lambda: call(reason))
             st.rerun()
 
 
 def _assign(user, d: P.Detail) -> None:
     with session() as s:
-        units = {u.id: u.name for u in accounts_queries.active_units(s)}
+        units = accounts.units(s)
     with st.expander(t("proposal.action.assign"), expanded=True), st.form("pa_assign", clear_on_submit=True):
         lead_unit = st.selectbox(t("proposal.lead_unit"), list(units), index=None, key="pa_assign_lead",
                                  format_func=units.get)
@@ -352,9 +312,9 @@ def _assign(user, d: P.Detail) -> None:
         note = st.text_input(t("props.note"), key="pa_assign_note")
         if st.form_submit_button(t("proposal.action.assign"), type="primary"):
             if lead_unit is None:
-                flash("proposal", False, t("proposal.error.bad_unit"))
+                outcome.refuse(AREA, t("proposal.error.bad_unit"))
             else:
-                _run(lambda: P.assign(engine(), user, d.row.id, lead_unit, co, _end_of(deadline), note), "props.done")
+                _act(lambda: P.assign(engine(), user, d.row.id, lead_unit, co, _end_of(deadline), note))
             st.rerun()
 
 
@@ -369,9 +329,9 @@ def _link(user, d: P.Detail) -> None:
             if st.form_submit_button(t("proposal.action.link")):
                 target = typed if typed is not None else picked
                 if target is None:
-                    flash("proposal", False, t("proposal.error.report_not_found"))
+                    outcome.refuse(AREA, t("proposal.error.report_not_found"))
                 else:
-                    _run(lambda: P.link_report(eng, user, pid, int(target)), "props.done")
+                    _act(lambda: P.link_report(eng, user, pid, int(target)))
                 st.rerun()
         if d.reports:
             with st.form("pa_unlink", clear_on_submit=True):
@@ -380,7 +340,7 @@ def _link(user, d: P.Detail) -> None:
                                      format_func=lambda i: _report_label(linked[i]))
                 reason = st.text_input(t("props.reason"), key="pa_unlink_reason")
                 if st.form_submit_button(t("props.unlink")):
-                    _run(lambda: P.unlink_report(eng, user, pid, which, reason), "props.done")
+                    _act(lambda: P.unlink_report(eng, user, pid, which, reason))
                     st.rerun()
 
 
@@ -405,14 +365,14 @@ def _link_cleanups(user, d: P.Detail) -> None:
 def _link_cleanup(user, pid: int) -> None:
     picked = st.session_state.get("pa_cleanup_pick")
     if picked is None:
-        flash("proposal", False, t("proposal.error.cleanup_not_found"))
+        outcome.refuse(AREA, t("proposal.error.cleanup_not_found"))
     else:
-        _run(lambda: P.link_cleanup(engine(), user, pid, picked), "props.done")
+        _act(lambda: P.link_cleanup(engine(), user, pid, picked))
 
 
 def _unlink_cleanup(user, pid: int, cid: int) -> None:
     reason = st.session_state.get(f"pa_uncleanup_reason_{cid}", "")
-    _run(lambda: P.unlink_cleanup(engine(), user, pid, cid, reason), "props.done")
+    _act(lambda: P.unlink_cleanup(engine(), user, pid, cid, reason))
 
 
 def _report_label(r: P.LinkedReport) -> str:
@@ -434,9 +394,8 @@ def _result_forms(user, d: P.Detail) -> None:
         photos = st.file_uploader(t("props.photos"), type=PHOTO_TYPES, accept_multiple_files=True,
                                   key="pa_result_photos")
         if st.form_submit_button(t("props.add_result")):
-            _run(lambda: P.add_result(eng, user, pid, kind, title, weight=weight, progress=int(progress),
-                                      status=status, river_km=km, photos=[p.getvalue() for p in photos or []]),
-                 "props.done")
+            _act(lambda: P.add_result(eng, user, pid, kind, title, weight=weight, progress=int(progress),
+                                      status=status, river_km=km, photos=[p.getvalue() for p in photos or []]))
             st.rerun()
     if not d.results:
         return
@@ -452,6 +411,6 @@ def _result_forms(user, d: P.Detail) -> None:
         photos = st.file_uploader(t("props.photos"), type=PHOTO_TYPES, accept_multiple_files=True,
                                   key="pa_update_photos")
         if st.form_submit_button(t("props.update_result")):
-            _run(lambda: P.update_result(eng, user, rid, progress, status, note,
-                                         photos=[p.getvalue() for p in photos or []]), "props.done")
+            _act(lambda: P.update_result(eng, user, rid, progress, status, note,
+                                         photos=[p.getvalue() for p in photos or []]))
             st.rerun()

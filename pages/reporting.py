@@ -1,14 +1,11 @@
 """Report a problem: photo first, then where, what, and (if they wish) who they are."""
 import streamlit as st
 
-from geo import layers
-from pages import status
 from qingxi.core import photos, places, qr
-from qingxi.core.photos import PhotoError
 from qingxi.core.settings import current as settings
-from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, public, track
+from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
-from ui import engine, error_text, labels, lang, outcome, session, t, text
+from ui import engine, labels, layers, outcome, routes, session, t, text
 from ui.geolocation import locate_button
 
 ICONS = {
@@ -53,11 +50,12 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     good = []
     for f in [*(files or []), *([shot] if shot else [])]:
         data = f.getvalue()
-        try:
-            kept[f.file_id] = done.get(f.file_id) or photos.prepare(data)
-            good.append((data, kept[f.file_id]))
-        except PhotoError as err:
-            st.error(f"{f.name}: {error_text(err)}")
+        prepared = outcome.attempt(lambda: done.get(f.file_id) or photos.prepare(data))
+        if prepared.ok:
+            kept[f.file_id] = prepared.value
+            good.append((data, prepared.value))
+        else:
+            st.error(f"{f.name}: {prepared.message}")
     if len(good) > intake.MAX_PHOTOS:
         st.error(t("intake.error.too_many_photos", most=intake.MAX_PHOTOS))
     if good:
@@ -83,7 +81,7 @@ def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None
             return None
         where = intake.place(s, chosen["lon"], chosen["lat"], chosen["source"])
         village = dict(places.villages(s)).get(where.village_code)
-        river = layers.river_layer(public.river_lines(s, lang()))
+        river = layers.river(s)
     st.success(t(f"report.source_{where.source}") + " " + text.place(village, where.river_km, where.bank, where.distance_m))
     if where.problem:
         st.warning(t(f"report.problem_{where.problem}"))
@@ -118,7 +116,7 @@ def _pick(how: str | None, s, n: int) -> dict | None:
     elif how == "map":
         st.caption(t("report.map_hint"))
         marks = places.markers(s)
-        river = layers.river_layer(public.river_lines(s, lang()))
+        river = layers.river(s)
         event = st.pydeck_chart(layers.deck([river, layers.marker_layer(marks)]),
                                 on_select="rerun", selection_mode="single-object", key=f"pick{n}", height=320)
         picked = event.selection.objects.get("markers", []) if event else []
@@ -213,7 +211,7 @@ def _receipt(receipt: intake.Receipt) -> None:
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{receipt.code}</div>",
                 unsafe_allow_html=True)
     st.image(qr.png(track.status_url(receipt.code)), width=220, caption=t("report.qr_caption"))
-    st.page_link(status.page(), label=t("report.follow"), icon=":material/search:", query_params={"code": receipt.code})
+    routes.link(routes.TRACK, t("report.follow"), ":material/search:", code=receipt.code)
     if st.button(t("report.another"), icon=":material/add_a_photo:"):
         del st.session_state["report_receipt"]
         st.rerun()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import layers
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, Kind, public
-from ui import labels, lang, read_session, t, text
+from ui import labels, lang, layers, read_session, t, text
 
 
 def render() -> None:

@@ -1,11 +1,9 @@
 """Sign in with a username and password; once signed in, who you are and how to sign out."""
 import streamlit as st
 
-from db.models import User
+from qingxi.accounts import User
 from ui import current_user, lang, session_token, single_sign_on, t
 from ui.forms import post_form
-
-URL = "signin"
 
 
 def _error() -> str | None:

@@ -1,33 +1,20 @@
 """Follow a report by its tracking code: what happened, and the reporter's word on the outcome."""
 import streamlit as st
 
-from pages import proposal_page
-from qingxi import proposals
+from qingxi import cleanups as cu
+from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
-from ui import engine, labels, outcome, t, text
-
-URL = track.STATUS_PATH
-
-
-def page() -> st.Page:
-    """For links from other pages (st.page_link needs the Page a callable is registered as)."""
-    return st.Page(render, url_path=URL)
+from ui import code_form, engine, labels, outcome, proposals, routes, t, text
 
 
 def render() -> None:
     st.title(t("track.title"))
     _my_reports()
-    st.session_state.setdefault("track_code", st.query_params.get("code", ""))
-    code = st.text_input(t("track.code_label"), max_chars=12, placeholder="ABC234", key="track_code")
-    if not code.strip():
-        st.info(t("track.enter_code"))
-        return
-    status = track.status(engine(), code)
+    status = code_form.ask("track_code", t("track.code_label"), 12, t("track.enter_code"),
+                           lambda code: track.status(engine(), code), t("track.not_found"))
     if status is None:
-        st.error(t("track.not_found"))
         return
-    st.query_params["code"] = status.code
     outcome.show("track")
     _summary(status)
     _timeline(status)
@@ -78,23 +65,19 @@ def _timeline(status: track.Status) -> None:
 
 def _proposals(code: str) -> None:
     """The published deputies' proposals this report supports, each a link to its page."""
-    rows = proposals.proposals_for_code(engine(), code)
+    rows = P.proposals_for_code(engine(), code)
     if rows:
         st.subheader(t("props.supports"))
         st.caption(t("props.supports_caption"))
         for row in rows:
-            proposal_page.link(row)
+            proposals.link(row)
 
 
 def _cleaned_by(code: str) -> None:
     """The volunteer clean-up days that cleared this report, each a link to its page."""
-    from pages import cleanup_days
-    from qingxi import cleanups
-
-    for ev in cleanups.cleaned_by(engine(), code):
-        st.page_link(cleanup_days.events_page(), icon=":material/volunteer_activism:",
-                     label=t("cupage.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
-                     query_params={"id": str(ev.id)})
+    for ev in cu.cleaned_by(engine(), code):
+        routes.link(routes.CLEANUPS, t("cupage.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
+                    ":material/volunteer_activism:", id=ev.id)
 
 
 def _actions(status: track.Status) -> None:

@@ -33,16 +33,6 @@ def labels(prefix: str) -> Callable[[str], str]:
     return lambda key: i18n.t(f"{prefix}.{key}", language)
 
 
-def flash(page: str, ok: bool, message: str) -> None:
-    """Keep an outcome to show after the rerun that an action triggers."""
-    st.session_state[f"{page}_flash"] = (ok, message)
-
-
-def show_flash(page: str) -> None:
-    if outcome := st.session_state.pop(f"{page}_flash", None):
-        (st.success if outcome[0] else st.error)(outcome[1])
-
-
 def error_text(err: Refusal) -> str:
     """A refusal in the person's language."""
     return err.message(lang())

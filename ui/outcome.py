@@ -7,6 +7,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -28,7 +29,7 @@ if not log.handlers:  # streamlit configures only its own logger: ours goes to t
 class Outcome:
     ok: bool
     message: str
-    value: object = None
+    value: object = None  # what the command returned; after a refusal, the Refusal itself
     incident: str | None = None  # set when something unexpected failed
 
 
@@ -47,34 +48,47 @@ def on_script_error(exc: Exception) -> bool:
     return True  # handled: Streamlit shows nothing more
 
 
-def attempt(command: Callable[[], object], done: str = "", *, failed: str = "outcome.failed") -> Outcome:
+def attempt(command: Callable[[], object], done: str | Callable[[Any], str] = "", *,
+            denied: str = "outcome.denied", failed: str = "outcome.failed") -> Outcome:
     """Run one service command. Never raises (Streamlit's own rerun and stop pass through: they are
-    not Exceptions). `failed` is the message key for an unexpected failure ({ref} is its number)."""
+    not Exceptions). `done` is the message, or makes it from what the command returned; `denied`
+    is the message key for an action this person may not take (an area may say it its own way);
+    `failed` the key for an unexpected failure ({ref} is its number)."""
     try:
         value = command()
     except Refusal as err:
-        return Outcome(False, error_text(err))
+        return Outcome(False, error_text(err), err)
     except Denied:
-        return Outcome(False, t("outcome.denied"))
+        return Outcome(False, t(denied))
     except TransitionError:
         return Outcome(False, t("outcome.transition"))
     except Exception:  # noqa: BLE001 - the person gets words and a number, the log gets the trace
         ref = incident()
         return Outcome(False, t(failed, ref=ref), incident=ref)
-    return Outcome(True, done, value)
+    return Outcome(True, done(value) if callable(done) else done, value)
 
 
-def act(area: str, command: Callable[[], object], done: str = "", **kw) -> Outcome:
+def act(area: str, command: Callable[[], object], done: str | Callable[[Any], str] = "", **kw) -> Outcome:
     """attempt(), keeping the outcome for show(area) after the rerun the action causes."""
-    outcome = attempt(command, done, **kw)
+    return keep(area, attempt(command, done, **kw))
+
+
+def keep(area: str, outcome: Outcome) -> Outcome:
+    """Keep an outcome for show(area) after the rerun."""
     st.session_state[f"{area}_outcome"] = outcome
     return outcome
 
 
-def show(area: str) -> None:
-    """The outcome act(area, ...) kept, once."""
+def refuse(area: str, message: str) -> None:
+    """Keep a refusal the page found itself (before asking any service) for show(area)."""
+    keep(area, Outcome(False, message))
+
+
+def show(area: str) -> Outcome | None:
+    """The outcome kept for `area`, said once; returned, so a page can add what it carries."""
     if (outcome := st.session_state.pop(f"{area}_outcome", None)) is not None and outcome.message:
         say(outcome)
+    return outcome
 
 
 def say(outcome: Outcome) -> None:

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.models import utcnow
+from qingxi.core import clock
 from qingxi.core.settings import current as settings
 from ui import t
 
 
 def age(at: datetime) -> str:
-    days = (utcnow() - at).days
+    days = (clock.now() - at).days
     if days < 1:
-        hours = max(int((utcnow() - at).total_seconds() // 3600), 0)
+        hours = max(int((clock.now() - at).total_seconds() // 3600), 0)
         return t("time.hours_ago", n=hours) if hours else t("time.just_now")
     return t("time.days_ago", n=days)
 

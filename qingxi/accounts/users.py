@@ -195,3 +195,13 @@ def add_account(session: Session, actor: User | None, username: str, display_nam
     user = create_user(session, username, display_name, role, password, unit_id, is_demo, must_change)
     audit.record(session, actor, "user.create", "user", user.id, {}, public(user))
     return user
+
+
+def people(session: Session) -> list[User]:
+    """Every account, by username, with its unit (for the admins' list)."""
+    return queries.users(session)
+
+
+def units(session: Session) -> dict[int, str]:
+    """The active units by name, for choosing one."""
+    return {u.id: u.name for u in queries.active_units(session)}

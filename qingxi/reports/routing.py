@@ -149,3 +149,13 @@ def delete_template(engine: Engine, admin, template_id: int) -> None:
         before = {"state": row.state, "title": row.title, "text": row.text}
         aq.delete_template(s, template_id)
         audit.record(s, actor, "template.delete", "response_template", template_id, before, {})
+
+
+def villages(session: Session) -> dict[int, str]:
+    """Every village by name, for choosing one."""
+    return {v.id: v.name for v in aq.villages(session)}
+
+
+def units(session: Session) -> dict[int, str]:
+    """Every unit by name, retired ones too: an old rule may still name one."""
+    return {u.id: u.name for u in aq.units(session)}

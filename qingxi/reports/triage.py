@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db import accounts_queries
 from db import triage_queries as q
 from db.models import StatusChange, utcnow
-from db.triage_queries import QueueFilter
+from db.triage_queries import QueueFilter, SearchFilter  # noqa: F401 - the desk's filters, for its page
 from qingxi.core import permissions
 from qingxi.core.acting import fresh_user
 from qingxi.reports import clocks
@@ -113,7 +113,7 @@ class Found:
         return _pages(self.total, self.page_size)
 
 
-def search(session: Session, user, filters: q.SearchFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> Found:
+def search(session: Session, user, filters: SearchFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> Found:
     """Staff find any report (hidden and ended ones too) by its tracking code, or by village,
     category, state and a creation date range; newest first, paginated, with the total. Handlers
     find only their unit's reports. A code is matched whole, case and spaces ignored."""
@@ -123,7 +123,7 @@ def search(session: Session, user, filters: q.SearchFilter, *, page: int = 1, pa
     page, page_size = max(1, int(page)), max(1, min(int(page_size), MAX_PAGE_SIZE))
     if filters.code is not None:
         code = "".join(filters.code.split()).upper()
-        filters = q.SearchFilter(code=code) if code else replace(filters, code=None)
+        filters = SearchFilter(code=code) if code else replace(filters, code=None)
     total = q.search_count(session, filters, scope)
     rows = q.search_page(session, filters, scope, limit=page_size, offset=(page - 1) * page_size) if total else []
     return Found(rows, total, page, page_size)

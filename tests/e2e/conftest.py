@@ -160,7 +160,7 @@ def dismiss_first_start_notice(page) -> None:
 def point_on_map(page, lon: float, lat: float) -> tuple[float, float]:
     """Screen position of lon/lat on the map's canvas at its initial view (Web Mercator, deck.gl's
     512-pixel world at zoom 0)."""
-    from geo.layers import VIEW
+    from ui.layers import VIEW
 
     box = page.locator("canvas").first.bounding_box()
     scale = 512 * 2 ** VIEW.zoom

@@ -75,7 +75,7 @@ def refused(at, message: str, title: str, state: str, audit_before: int) -> None
 
 
 def _md(value: str) -> str:
-    from pages.proposal_page import plain
+    from ui.proposals import plain
 
     return plain(value)
 

@@ -7,6 +7,10 @@ import math
 from urllib.parse import quote
 
 import pydeck as pdk
+from sqlalchemy.orm import Session
+
+from qingxi.reports import public
+from ui import lang
 
 KIND_COLOURS = {"open": [214, 69, 48], "fixed": [46, 150, 84], "closed": [128, 128, 128]}
 ROLE_STYLE = {"reach": ([25, 118, 210], 6), "upstream": ([120, 170, 220], 3), "tidal": ([120, 170, 220], 3)}
@@ -19,6 +23,11 @@ def river_layer(lines: list[dict]) -> pdk.Layer:
             for line in lines]
     return pdk.Layer("PathLayer", data, id="river", get_path="path", get_color="colour",
                      get_width="width", width_units=pdk.types.String("pixels"), width_min_pixels=2, pickable=True)
+
+
+def river(session: Session) -> pdk.Layer:
+    """The river as every page draws it, tooltips in the reader's language."""
+    return river_layer(public.river_lines(session, lang()))
 
 
 def village_layers(villages: list[dict]) -> list[pdk.Layer]:
@@ -97,11 +106,11 @@ def section_layer(path: list[list[float]], tip: str) -> pdk.Layer:
                      width_min_pixels=6, pickable=True)
 
 
-def section_deck(lines: list[dict], path: list[list[float]] | None, tip: str, over: list[pdk.Layer],
+def section_deck(river: pdk.Layer, path: list[list[float]] | None, tip: str, over: list[pdk.Layer],
                  tile_url: str | None, zoom: float, fallback: tuple[float, float] | None = None) -> pdk.Deck:
     """The river with one stretch highlighted (path None: none) and `over` drawn on top, centred on
     the middle of the stretch, else on `fallback`, else the whole reach."""
-    shown = [river_layer(lines), *([section_layer(path, tip)] if path else []), *over]
+    shown = [river, *([section_layer(path, tip)] if path else []), *over]
     middle = path[len(path) // 2] if path else fallback
     return deck(shown, tile_url=tile_url, view=focus(middle[0], middle[1], zoom) if middle else VIEW)
 

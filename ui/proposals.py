@@ -1,0 +1,32 @@
+"""Proposal pieces shared by the pages that list proposals: a link to one, where it stands in a line,
+and user text made safe inside markdown."""
+from __future__ import annotations
+
+from qingxi import proposals as P
+from ui import routes, t, text
+
+
+def link(row: P.Row, label: str | None = None) -> None:
+    routes.link(routes.PROPOSAL, label or f"{row.number} · {row.title}", ":material/description:", id=row.id)
+
+
+def state_line(row: P.Row) -> str:
+    parts = [t(f"proposal.state.{row.state}")]
+    if row.holder_kind:
+        parts.append(f'{t("props.holder")}: {row.holder or t(f"proposal.holder.{row.holder_kind}")}')
+    if row.deadline is not None:
+        parts.append(f'{t("proposal.deadline")} {text.when(row.deadline)[:10]}')
+    if row.days_left is not None:
+        parts.append(t("proposal.overdue_days", days=-row.days_left) if row.days_left < 0
+                     else t("proposal.days_left", days=row.days_left))
+    if row.tracking:
+        parts.append(t("proposal.tracking"))
+    return " · ".join(parts)
+
+
+def plain(value: str) -> str:
+    """User text inside markdown: escape what markdown would act on."""
+    out = str(value)
+    for ch in "\\`*_{}[]<>()#+-.!|~$:":
+        out = out.replace(ch, "\\" + ch)
+    return out

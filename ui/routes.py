@@ -1,0 +1,42 @@
+"""Every page's url_path, and the links between pages. The paths printed in QR codes, on signboards
+and in calendar files belong to the domain (it writes those absolute links); app.py and the pages
+take every path from here. A url_path differs from its module's name: a page file must never be
+reachable by its own name."""
+from __future__ import annotations
+
+import streamlit as st
+
+from qingxi import cleanups
+from qingxi.reports import signs, track
+
+HOME = "welcome"
+REPORT = signs.REPORT_PATH
+TRACK = track.STATUS_PATH
+MAP = "map"
+CLEANUPS = cleanups.EVENTS_PATH      # one day: ?id=
+SIGNUP = cleanups.SIGNUP_PATH        # one sign-up: ?code=
+CLEANUP_NUMBERS = "cleanup-numbers"
+PROPOSALS = "proposals"
+PROPOSAL = "proposal"                # one proposal: ?id=
+DOWNLOADS = "downloads"
+SIGN_IN = "signin"
+MY_PROPOSALS = "my-proposals"
+OVERVIEW = "overview"
+DESK = "triage"
+CLEANUP_PLAN = "cleanup-planning"
+CLEANUP_DAY = "cleanup-day"          # one day: ?id=
+SIGNS = "signs"
+ACCOUNT = "account"
+ADMIN = "admin"
+SETTINGS = "settings"
+
+
+def _registered() -> None:
+    """Stands in for the page app.py registers at a url_path: Streamlit finds a linked page by its
+    url_path alone."""
+
+
+def link(url_path: str, label: str, icon: str, **query) -> None:
+    """A link to the page at `url_path`, with its query (id=..., code=...)."""
+    st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon,
+                 query_params={name: str(value) for name, value in query.items()})
