@@ -6,8 +6,6 @@ What the public reads names nobody: no sign-up's name or phone, no leader contac
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -27,7 +25,7 @@ from qingxi.cleanups.shapes import (
     SignupStatus,
     Stats,
 )
-from qingxi.core import clock, codes, permissions
+from qingxi.core import clock, codes, permissions, sheets
 from qingxi.core.acting import fresh_user
 from qingxi.core.settings import current as settings
 
@@ -137,24 +135,13 @@ def roster(engine: Engine, user, cleanup_id: int) -> list[RosterRow]:
         return rows
 
 
-def _cell(value):
-    """A name typed by the public never runs as a spreadsheet formula (=, +, -, @ get a quote)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def roster_csv(engine: Engine, user, cleanup_id: int) -> bytes:
-    """The roster as CSV (UTF-8 with BOM for Excel); times in local time. Staff only."""
-    rows = roster(engine, user, cleanup_id)
-    buf = io.StringIO()
-    out = csv.writer(buf)
-    out.writerow(ROSTER_COLUMNS)
-    for r in rows:
-        values = []
-        for col in ROSTER_COLUMNS:
-            v = getattr(r, col)
-            values.append(local(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else "" if v is None else v)
-        out.writerow([_cell(v) for v in values])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    """The roster as CSV (UTF-8 with BOM for Excel, formula-safe); times in local time. Staff only."""
+    def shown(v):
+        return local(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
+
+    return sheets.csv_bytes(ROSTER_COLUMNS, ([shown(getattr(r, col)) for col in ROSTER_COLUMNS]
+                                             for r in roster(engine, user, cleanup_id)))
 
 
 def stats(engine: Engine, *, now: datetime | None = None) -> Stats:
