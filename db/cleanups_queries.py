@@ -98,11 +98,10 @@ def free_group_seats(session: Session, group_id: int, seats: int) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def mark_full(session: Session, cleanup_id: int, *, always: bool = False) -> bool:
-    """published → full when no public seat remains (or `always`: someone is now waiting)."""
-    where = [Cleanup.id == cleanup_id, Cleanup.state == "published"]
-    if not always:
-        where.append(Cleanup.seats_taken + Cleanup.reserved >= Cleanup.capacity)
+def mark_full(session: Session, cleanup_id: int) -> bool:
+    """published → full when no public seat remains."""
+    where = [Cleanup.id == cleanup_id, Cleanup.state == "published",
+             Cleanup.seats_taken + Cleanup.reserved >= Cleanup.capacity]
     result = session.execute(update(Cleanup).where(*where).values(state="full")
                              .execution_options(synchronize_session=False))
     return result.rowcount == 1

@@ -10,11 +10,13 @@ and cancelling by code.
   IMMEDIATE on SQLite, the UPDATE's row lock on PostgreSQL); a CHECK constraint refuses an
   overbooking once more. Writers on one event lock its row first (the UPDATE, or SELECT ... FOR
   UPDATE for group sign-ups and cancellations), so they cannot deadlock.
-- "full" means "new public sign-ups go to the waitlist": no public seat is left, or somebody is
-  waiting (a 1-seat newcomer never jumps a waiting family of 3). When a seat frees, the waitlist is
-  promoted in order while the head fits — the head is never skipped — and the event returns to
-  "published" only when nobody waits and a public seat is free. Promotion stamps promoted_at; the
-  sign-up's page says "you were promoted". Promotion also happens when planning adds capacity.
+- No single sign-up can freeze a day. A party that does not fit in the public seats left, while some
+  are left, is told how many (CleanupError "party_too_big", nothing stored); it may choose to wait
+  (`wait=True`), which does not close the day to people who fit. "full" means no public seat is
+  left: only then do newcomers queue. When seats free, the waitlist is promoted in order, seating
+  every waiting party that fits and skipping (not dropping) one that does not yet, so promotion
+  never stalls behind a big party. Promotion stamps promoted_at; the sign-up's page says "you were
+  promoted". Promotion also happens when planning adds capacity.
 - One live sign-up (seated or waitlisted) per phone per event: checked first, and the partial
   unique index uq_cleanup_signups_live_phone catches two at once (→ "already_signed_up").
 - Sign-up is open in "published" and "full" (→ waitlist) before the start; refused for drafts
@@ -79,19 +81,22 @@ def _unseat(s: Session, signup: Signup) -> None:
 
 
 def promote(s: Session, ev_id: int, at: datetime) -> list[int]:
-    """Seat the waitlist in order while the head fits; then settle published / full."""
+    """Seat, in order, every waiting party that fits now (one that does not keeps its place); then
+    the day is full exactly when no public seat is left."""
     promoted = []
-    for head in q.waitlist(s, ev_id):
-        if not _seat(s, ev_id, head, OPEN_FOR_SIGNUP):
-            break
-        head.promoted_at = at
-        promoted.append(head.id)
+    for waiting in q.waitlist(s, ev_id):
+        if _seat(s, ev_id, waiting, OPEN_FOR_SIGNUP):
+            waiting.promoted_at = at
+            promoted.append(waiting.id)
     s.flush()
     ev = q.cleanup(s, ev_id)
     if ev.state in OPEN_FOR_SIGNUP:
-        full = q.waiting(s, ev_id) > 0 or ev.seats_taken + ev.reserved >= ev.capacity
-        ev.state = "full" if full else "published"
+        ev.state = "full" if _public_left(ev) <= 0 else "published"
     return promoted
+
+
+def _public_left(ev: Cleanup) -> int:
+    return ev.capacity - ev.reserved - ev.seats_taken
 
 
 def _open_for_signup(ev: Cleanup | None, at: datetime) -> Cleanup:
@@ -107,8 +112,11 @@ def _open_for_signup(ev: Cleanup | None, at: datetime) -> Cleanup:
 
 
 def sign_up(engine: Engine, cleanup_id: int, name: str, phone: str, village_code: str | None = None,
-            group_id: int | None = None, companions: int = 0, *, now: datetime | None = None) -> Receipt:
-    """A seat (or a place on the waitlist) for `name` and `companions` more people."""
+            group_id: int | None = None, companions: int = 0, *, wait: bool = False,
+            now: datetime | None = None) -> Receipt:
+    """A seat (or a place on the waitlist) for `name` and `companions` more people. A party bigger
+    than the public seats left, while some are left, is refused with how many are (`party_too_big`)
+    unless it chose to `wait`; a party bigger than the day's public seats is always refused."""
     name = checked_text(name, places.MAX_NAME, "name_needed", required=True)
     number = checked_phone(phone, required=True)
     companions = checked_int(companions, 0, MAX_COMPANIONS, "bad_companions")
@@ -128,8 +136,8 @@ def sign_up(engine: Engine, cleanup_id: int, name: str, phone: str, village_code
                             status="waitlisted", created_at=c.at)
             # Seats first, then the row: every writer on this event locks the event's row first.
             if not _seat(s, ev.id, signup, ("published",)):
-                _open_for_signup(q.cleanup(s, ev.id, lock=True), c.at)  # not cancelled or closed meanwhile
-                q.mark_full(s, ev.id, always=True)  # someone waits: newcomers queue behind them
+                ev = _open_for_signup(q.cleanup(s, ev.id, lock=True), c.at)  # not cancelled or closed meanwhile
+                _queue(s, ev, signup, wait)
             s.add(signup)
             s.flush()
             position = q.position(s, ev.id, signup.id) if signup.status == "waitlisted" else None
@@ -139,6 +147,16 @@ def sign_up(engine: Engine, cleanup_id: int, name: str, phone: str, village_code
             if q.live_signup(s, cleanup_id, number) is not None:
                 raise CleanupError("already_signed_up") from None
         raise
+
+
+def _queue(s: Session, ev: Cleanup, signup: Signup, wait: bool) -> None:
+    """A party that did not get its seats: refused with the seats left, or on the waitlist."""
+    group = q.group(s, ev.id, signup.group_id) if signup.group_id else None
+    room = ev.capacity - ev.reserved + (group.seats if group else 0)  # the most it could ever get
+    left = max(_public_left(ev), 0) + (group.seats - group.seats_taken if group else 0)  # free now
+    if signup.seats > room or (left > 0 and not wait):
+        raise CleanupError("party_too_big", left=left, seats=signup.seats)
+    q.mark_full(s, ev.id)  # full only when no public seat is left
 
 
 def cancel_signup(engine: Engine, code: str, *, now: datetime | None = None) -> list[int]:

@@ -129,33 +129,41 @@ def test_seats_then_a_waitlist_in_order_and_the_event_fills(w):
     assert len({r.code for r in got}) == 5
 
 
-def test_companions_count_and_a_newcomer_never_jumps_the_queue(w):
+def test_a_party_that_does_not_fit_is_told_the_seats_left_and_never_freezes_the_day(w):
     cid = new_event(w, capacity=5)
-    assert join(w, cid, 1, companions=2).status == "seated"      # 3 seats
-    family = join(w, cid, 2, companions=2)                         # 3 more do not fit in 2
+    assert join(w, cid, 1, companions=2).status == "seated"      # 3 seats, 2 left
+    before = snapshot(w.engine)
+    with pytest.raises(CleanupError) as told:                      # 3 more do not fit in 2
+        join(w, cid, 2, companions=2)
+    assert (told.value.key, told.value.values) == ("party_too_big", {"left": 2, "seats": 3})
+    assert snapshot(w.engine) == before                            # nothing stored, the day still open
+    family = join(w, cid, 2, companions=2, wait=True)              # they choose to wait ...
     assert (family.status, family.position) == ("waitlisted", 1)
-    single = join(w, cid, 3)                                       # 1 would fit, but a family waits
-    assert (single.status, single.position) == ("waitlisted", 2)
-    assert row(w, cid).state == "full" and row(w, cid).seats_taken == 3
+    assert row(w, cid).state == "published"                        # ... without closing the day to others
+    assert join(w, cid, 3).status == "seated"                      # 1 fits, and takes a seat
+    assert join(w, cid, 4).status == "seated"
+    assert row(w, cid).state == "full" and row(w, cid).seats_taken == 5
+    refused(w, "party_too_big", join, w, cid, 5, companions=10, wait=True)  # 11 could never fit in 5
 
 
-def test_cancel_promotes_the_head_of_the_line_in_order_and_its_page_says_so(w):
+def test_cancel_promotes_every_waiting_party_that_fits_in_order_and_its_page_says_so(w):
     cid = new_event(w, capacity=2)
     a, b = join(w, cid, 1), join(w, cid, 2)
-    c = join(w, cid, 3, companions=1)   # needs 2 seats
+    c = join(w, cid, 3, companions=1)   # needs 2 seats: the day is full, so it queues
     d = join(w, cid, 4)
-    assert cu.cancel_signup(w.engine, a.code, now=T0) == []      # 1 seat free: the head needs 2, D waits behind
-    assert cu.signup_status(w.engine, d.code, now=T0).position == 2
     assert row(w, cid).state == "full"
-    promoted = cu.cancel_signup(w.engine, b.code, now=T0)
-    st = cu.signup_status(w.engine, c.code, now=T0)
-    assert len(promoted) == 1 and (st.status, st.promoted, st.position, st.seats) == ("seated", True, None, 2)
+    promoted = cu.cancel_signup(w.engine, a.code, now=T0)         # 1 seat free: C needs 2, D fits
+    st = cu.signup_status(w.engine, d.code, now=T0)
+    assert len(promoted) == 1 and (st.status, st.promoted, st.position) == ("seated", True, None)
     assert st.promoted_at == T0
-    assert cu.signup_status(w.engine, d.code, now=T0).position == 1
-    cu.cancel_signup(w.engine, c.code, now=T0)                     # 2 free: D promoted, 1 left, nobody waits
-    assert cu.signup_status(w.engine, d.code, now=T0).promoted
+    assert cu.signup_status(w.engine, c.code, now=T0).position == 1  # C keeps the head of the line
+    promoted = cu.cancel_signup(w.engine, b.code, now=T0)         # 1 free again: C still does not fit
+    assert promoted == [] and row(w, cid).state == "published"
+    cu.cancel_signup(w.engine, d.code, now=T0)                     # 2 free: C seated at last
+    st = cu.signup_status(w.engine, c.code, now=T0)
+    assert (st.status, st.promoted, st.seats) == ("seated", True, 2)
     ev = row(w, cid)
-    assert (ev.state, ev.seats_taken) == ("published", 1)
+    assert (ev.state, ev.seats_taken) == ("full", 2)
     assert cu.signup_status(w.engine, a.code, now=T0).status == "cancelled"
     assert not cu.signup_status(w.engine, a.code, now=T0).promoted
 
@@ -168,13 +176,14 @@ def test_reserved_seats_go_to_their_group_first_then_public_ones(w):
     assert row(w, cid).state == "full" and join(w, cid, 50).status == "waitlisted"
     first = join(w, cid, 100, group_id=deputies, companions=1)    # 2 of the 3 reserved seats, though "full"
     assert first.status == "seated"
-    second = join(w, cid, 101, group_id=deputies, companions=1)   # 1 reserved left + 1 public: none public
+    refused(w, "party_too_big", join, w, cid, 101, group_id=deputies, companions=1)  # 1 reserved left, no public
+    second = join(w, cid, 101, group_id=deputies, companions=1, wait=True)  # they choose to wait
     assert second.status == "waitlisted"
     ev = cu.event(w.engine, w.staff, cid)
     assert (ev.public_taken, ev.groups[0].taken, ev.seats_taken) == (7, 2, 9)
     cu.cancel_signup(w.engine, first.code, now=T0)
-    # The head of the line (public, needs a public seat) does not fit, so nobody moves.
-    assert cu.signup_status(w.engine, second.code, now=T0).status == "waitlisted"
+    # The head of the line (public, needs a public seat) does not fit; the deputy behind it does.
+    assert cu.signup_status(w.engine, second.code, now=T0).status == "seated"
     refused(w, "unknown_group", join, w, cid, 102, group_id=deputies + 999)
 
 

@@ -107,4 +107,4 @@ def test_every_refusal_has_words():
     for lang in ("zh", "en"):
         for key in keys:
             assert t(f"cleanup.error.{key}", lang, most=1, low=0, high=1, length=8, group="g", taken=1, report=1,
-                     item="x", state="s")
+                     item="x", state="s", left=1, seats=2)
