@@ -5,6 +5,8 @@ timeline is every public step and every public word, oldest first, each entry na
 it records (db.models.StatusChange.step) so the page can say it in plain words."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +15,9 @@ from sqlalchemy import Engine
 
 from db import reports_queries
 from db.engine import session_scope
-from db.models import StatusChange, utcnow
+from db.models import StatusChange
 from qingxi.core import codes
+from qingxi.core.acting import Act, acting, snap
 from qingxi.core.settings import current as settings
 from qingxi.reports.intake import MAX_TEXT, IntakeError, new_photo
 from qingxi.reports.states import Kind, State, kind_of, move
@@ -99,15 +102,16 @@ def status(engine: Engine, code: str) -> Status | None:
 def confirm_fixed(engine: Engine, code: str) -> None:
     """The reporter agrees it is fixed, once staff or the unit said so. A resolved report stays with
     staff for their check (the reporter's word is on its timeline for them); a fixed one is confirmed."""
-    with session_scope(engine) as s:
-        r = _report(s, code)
+    with _as_reporter(engine, code) as c:
+        r = c.report
         if r.state not in CONFIRMABLE:
             raise IntakeError("cannot_confirm_closed" if kind_of(r.state) is Kind.CLOSED else "confirm_when_done")
         if r.confirmed_fixed_at is not None:
             raise IntakeError("already_confirmed")
-        r.confirmed_fixed_at = utcnow()
+        r.confirmed_fixed_at = c.at
         r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, step="confirmed",
-                                      at=r.confirmed_fixed_at))
+                                      at=c.at))
+        c.audit("reporter.confirm_fixed", {"confirmed_fixed_at": None}, snap(r, "confirmed_fixed_at"))
 
 
 def still_there(engine: Engine, code: str, comment: str, photo: bytes | None = None,
@@ -118,30 +122,50 @@ def still_there(engine: Engine, code: str, comment: str, photo: bytes | None = N
         raise IntakeError("comment_needed")
     if len(comment) > MAX_TEXT:
         raise IntakeError("text_too_long", most=MAX_TEXT)
-    with new_photo(photo, "observation", photo_dir) as picture, session_scope(engine) as s:
-        r = _report(s, code)
+    with new_photo(photo, "observation", photo_dir) as picture, _as_reporter(engine, code) as c:
+        r = c.report
+        before = snap(r, "state", "confirmed_fixed_at", "closed_at")
         if kind_of(r.state) is Kind.OPEN:
             r.history.append(StatusChange(from_state=r.state, to_state=r.state, actor=REPORTER, note=comment,
-                                          step="still_there"))
+                                          step="still_there", at=c.at))
         else:
-            move(r, State.REOPENED, actor=REPORTER, note=comment, step="still_there")
+            move(r, State.REOPENED, actor=REPORTER, note=comment, step="still_there", at=c.at)
         r.confirmed_fixed_at = None
         if picture:
             r.photos.append(picture)
+        c.audit("reporter.still_there", before, snap(r, "state", "confirmed_fixed_at", "closed_at"))
 
 
 def rate(engine: Engine, code: str, rating: str) -> None:
     if rating not in RATINGS:
         raise IntakeError("bad_rating")
-    with session_scope(engine) as s:
-        r = _report(s, code)
-        if kind_of(r.state) is Kind.OPEN:
+    with _as_reporter(engine, code) as c:
+        if kind_of(c.report.state) is Kind.OPEN:
             raise IntakeError("rate_when_done")
-        r.rating, r.rated_at = rating, utcnow()
+        before = snap(c.report, "rating")
+        c.report.rating, c.report.rated_at = rating, c.at
+        c.audit("reporter.rate", before, snap(c.report, "rating"))
 
 
-def _report(s, code: str):
-    r = reports_queries.report_by_code(s, codes.normalise(code))
-    if r is None or r.hidden:
-        raise IntakeError("unknown_code")
-    return r
+class _Reporter(Act):
+    """Whoever holds the tracking code. The audit log names no one (actor: none, reason: reporter)."""
+
+    entity = "report"
+
+    @property
+    def report(self):
+        return self.target
+
+    def audit(self, action: str, before: dict, after: dict, reason: str = REPORTER, **kw) -> None:
+        super().audit(action, before, after, reason, **kw)
+
+
+@contextmanager
+def _as_reporter(engine: Engine, code: str) -> Iterator[_Reporter]:
+    """The report the code opens, acted on as its reporter — never as whoever is signed in: a
+    code is the reporter's key, and staff never see it."""
+    with acting(engine, None, None, context=_Reporter) as c:
+        c.target = reports_queries.report_by_code(c.session, codes.normalise(code))
+        if c.target is None or c.target.hidden:
+            raise IntakeError("unknown_code")
+        yield c

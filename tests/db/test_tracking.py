@@ -96,3 +96,21 @@ def test_confirm_fixed_is_refused_until_someone_said_it_is_done(people, filed):
     track.confirm_fixed(e, code.lower())
     refused("already_confirmed")
     assert steps(e, code)[-1] == ("confirmed", "")
+
+
+def test_the_reporters_actions_are_audited_as_the_reporter_and_name_no_one(people, filed, tmp_path):
+    from db.models import AuditEntry
+
+    code, rid = filed
+    triage.sign(people.engine, people.staff, rid)
+    triage.close_fixed(people.engine, people.staff, rid, "已清理。")
+    track.confirm_fixed(people.engine, code)
+    track.rate(people.engine, code, "satisfied")
+    track.still_there(people.engine, code, "又有了，电话13700000000找我", None, tmp_path / "photos")
+    with session_scope(people.engine) as s:
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action.like("reporter.%"))
+                            .order_by(AuditEntry.id)).all()
+        assert [(e.action, e.actor_id, e.reason, e.entity_id) for e in entries] == [
+            ("reporter.confirm_fixed", None, "reporter", rid), ("reporter.rate", None, "reporter", rid),
+            ("reporter.still_there", None, "reporter", rid)]
+        assert not any("13700000000" in e.before + e.after + e.reason for e in entries)
