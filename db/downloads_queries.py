@@ -7,10 +7,10 @@ qingxi.exports guards with the "export.private" permission.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Report, Unit, Village
@@ -35,10 +35,19 @@ def staff_rows(session: Session) -> list[dict]:
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def public_rows(session: Session) -> list[dict]:
-    """Every visible report, public columns only, oldest first."""
+def public_rows(session: Session) -> Iterator[dict]:
+    """Every visible report, public columns only, oldest first: streamed from the database a few
+    thousand rows at a time (a million never sit in memory)."""
     query = _base(*_PUBLIC).where(Report.hidden.is_(False)).order_by(Report.created_at, Report.id)
-    return [dict(row._mapping) for row in session.execute(query)]
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        yield dict(row._mapping)
+
+
+def public_stamp(session: Session) -> tuple[int, datetime | None]:
+    """What the public files depend on: how many visible reports, and the latest change to any."""
+    count, latest = session.execute(select(func.count(), func.max(Report.updated_at))
+                                    .where(Report.hidden.is_(False))).one()
+    return count, latest
 
 
 def open311_rows(session: Session, *, ids: Sequence[int] = (), categories: Sequence[str] = (),

@@ -40,6 +40,7 @@ class Settings:
     database_url: str
     read_database_url: str  # a read replica for the public map, counts, downloads and dashboard
     photo_dir: Path
+    cache_dir: Path  # files made once and served many times (the public downloads)
     tile_url: str | None
     default_language: str
     service_distance_m: float
@@ -78,7 +79,8 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
     return Settings(
         database_url=database_url,
         read_database_url=get("QINGXI_READ_DATABASE_URL", database_url),
-        photo_dir=Path(get("QINGXI_PHOTO_DIR", str(data / "photos"))),
+        photo_dir=(photo_dir := Path(get("QINGXI_PHOTO_DIR", str(data / "photos")))),
+        cache_dir=Path(get("QINGXI_CACHE_DIR", str(photo_dir.parent / "cache"))),
         tile_url=get("QINGXI_TILE_URL"),
         default_language=lang if lang in LANGUAGES else "zh",
         service_distance_m=float(get("QINGXI_SERVICE_DISTANCE_M", "1000")),

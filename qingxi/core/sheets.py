@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -16,8 +17,13 @@ def cell(value: object) -> object:
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     out = io.StringIO(newline="")
+    write_csv(out, header, rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """To a text file opened with encoding="utf-8-sig" and newline="" (rows may be a stream)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([cell(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
