@@ -239,6 +239,9 @@ class Report(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)  # dispatched to
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A hash of the browser session that filed it: only that session gets the code back for the same
+    # photos sent again (qingxi.reports.intake). Not personal: the session id is random and short-lived.
+    filed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Response-clock milestones are stored when they happen, never recomputed from the history.
@@ -298,9 +301,8 @@ class Photo(StoredPhoto, Base):
     __tablename__ = "photos"
     __table_args__ = (
         CheckConstraint("kind IN ('report','after','observation')", name="kind"),
-        # The same photo bytes never make two reports, even when sent twice at once.
-        Index("uq_photos_report_sha256", "sha256", unique=True,
-              sqlite_where=text("kind = 'report'"), postgresql_where=text("kind = 'report'")),
+        # A photo sent again is found by its bytes (intake decides what it means, under a lock).
+        Index("ix_photos_kind_sha256", "kind", "sha256"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)

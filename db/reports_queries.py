@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import Photo, Report
@@ -32,8 +32,18 @@ def report_by_code(session: Session, code: str) -> Report | None:
 
 
 def report_by_photo(session: Session, sha256s: Sequence[str]) -> Report | None:
-    query = (select(Report).join(Photo).where(Photo.kind == "report", Photo.sha256.in_(sha256s)).limit(1))
+    """The latest report filed with any of these photos."""
+    query = (select(Report).join(Photo).where(Photo.kind == "report", Photo.sha256.in_(sha256s))
+             .order_by(Report.id.desc()).limit(1))
     return session.scalars(query).first()
+
+
+def lock_photos(session: Session, sha256s: Sequence[str]) -> None:
+    """Hold, until the transaction ends, a lock per photo: two sends of the same bytes take turns.
+    PostgreSQL: advisory locks, in a fixed order; SQLite: the write lock write_scope already holds."""
+    if session.get_bind().dialect.name == "postgresql":
+        for sha in sorted(set(sha256s)):
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha[:15], 16)})
 
 
 def code_taken(session: Session, code: str) -> bool:

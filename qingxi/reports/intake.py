@@ -2,6 +2,7 @@
 that the row and its photo files exist together or not at all."""
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -9,11 +10,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import places_queries, reports_queries
-from db.engine import session_scope
+from db.engine import session_scope, write_scope
 from db.models import Observation, Photo, Report, StatusChange
 from qingxi.core import codes, limits, photos, places
 from qingxi.core.refusals import Refusal
@@ -75,8 +75,12 @@ class Submission:
 
 @dataclass(frozen=True)
 class Receipt:
-    code: str
-    again: bool  # these photos were already filed: this is the earlier report's code
+    code: str | None  # None: the photos were someone else's report, and this counted as a "me too"
+    again: bool  # these photos were already filed by the same person: this is that report's code
+
+    @property
+    def joined(self) -> bool:
+        return self.code is None
 
 
 def place(session: Session, lon: float, lat: float, source: str) -> Place:
@@ -160,7 +164,7 @@ def submit(engine: Engine, sub: Submission, photo_dir: Path | None = None, *,
     callers (demo data, imports, tests)."""
     check(sub)
     with _limited(engine, sub, who):
-        return _submit(engine, sub, photo_dir)
+        return _submit(engine, sub, photo_dir, who)
 
 
 def _limited(engine: Engine, sub: Submission, who: limits.Person | None):
@@ -170,26 +174,34 @@ def _limited(engine: Engine, sub: Submission, who: limits.Person | None):
     return limits.spending(engine, "report.file", replace(who, phone=phone or None))
 
 
-def _submit(engine: Engine, sub: Submission, photo_dir: Path | None) -> Receipt:
+def _submit(engine: Engine, sub: Submission, photo_dir: Path | None, who: limits.Person | None) -> Receipt:
+    """The same photos sent again (a double tap, a photo forwarded in a chat group "as original") are
+    found by their bytes. Only whoever filed them gets that report's code back (a page's browser
+    session, or a trusted caller); anyone else adds a "me too" to it while it is open, or files a new
+    report once it is not — never learning another person's code. One lock per photo makes two
+    simultaneous sends of the same bytes one report."""
     prepared = [photos.prepare(data) for data in sub.photos]
     hashes = [p.sha256 for p in prepared]
     if len(set(hashes)) < len(hashes):
         raise IntakeError("same_photo_twice")
-    with photos.staging(photo_dir) as stage:
-        try:
-            with session_scope(engine) as s:
-                if (earlier := reports_queries.report_by_photo(s, hashes)) is not None:
-                    return Receipt(earlier.code, again=True)
-                report = _report(s, sub, [stage.photo(p) for p in prepared])
-                s.add(report)
-            return Receipt(report.code, again=False)
-        except IntegrityError:
-            with session_scope(engine) as s:
-                earlier = reports_queries.report_by_photo(s, hashes)
-            if earlier is None:
-                raise
-            stage.keep()  # the same photos sent twice at once: the files are the winner's too
-            return Receipt(earlier.code, again=True)
+    filer = _filer(who)
+    with photos.staging(photo_dir) as stage, write_scope(engine) as s:
+        reports_queries.lock_photos(s, hashes)
+        if (earlier := reports_queries.report_by_photo(s, hashes)) is not None:
+            if who is None or (filer is not None and earlier.filed_by == filer):
+                return Receipt(earlier.code, again=True)
+            if not earlier.hidden and State(earlier.state) in OPEN_STATES:
+                reports_queries.add_supporter(s, earlier.id)
+                s.add(Observation(report_id=earlier.id, kind=None))
+                return Receipt(None, again=False)
+        report = _report(s, sub, [stage.photo(p) for p in prepared])
+        report.filed_by = filer
+        s.add(report)
+    return Receipt(report.code, again=False)
+
+
+def _filer(who: limits.Person | None) -> str | None:
+    return hashlib.sha256(f"filed-by|{who.session}".encode()).hexdigest() if who and who.session else None
 
 
 def _report(s: Session, sub: Submission, staged: list[photos.Staged]) -> Report:

@@ -265,3 +265,22 @@ def test_reporter_loop_confirm_reopen_rate(ready, photo_dir):
     with pytest.raises(IntakeError):
         track.rate(ready, code, "great")
     assert track.status(ready, "ZZZZZZ") is None
+
+
+def test_a_photo_sent_again_by_someone_else_never_reveals_the_first_reporters_code(ready, photo_dir):
+    """A photo forwarded in a chat group "as original" has the same bytes as the reporter's."""
+    from qingxi.core.limits import Person
+
+    data = [photo(*ON_RIVER)]
+    mine = intake.submit(ready, sub(ready, data), photo_dir, who=Person(address="36.22.1.1", session="tab-a"))
+    again = intake.submit(ready, sub(ready, data), photo_dir, who=Person(address="36.22.1.1", session="tab-a"))
+    assert again.again and again.code == mine.code  # the same browser session may have its receipt back
+    other = intake.submit(ready, sub(ready, data), photo_dir, who=Person(address="36.22.9.9", session="tab-b"))
+    assert other.code is None and other.joined and not other.again  # a "me too", not the code
+    with session_scope(ready) as s:
+        first = s.scalars(select(Report)).one()
+        assert first.supporters == 1 and first.code == mine.code
+        first.state = "fixed"
+    later = intake.submit(ready, sub(ready, data), photo_dir, who=Person(address="36.22.9.9", session="tab-c"))
+    assert later.code not in (None, mine.code) and not later.again  # closed: a new report of its own
+    assert rows(ready) == (2, 2)

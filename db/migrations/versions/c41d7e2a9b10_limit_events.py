@@ -1,4 +1,5 @@
-"""limits on anonymous actions, kept in the database (across processes); one-time passwords
+"""limits on anonymous actions, kept in the database (across processes); one-time passwords; a
+photo sent again by someone else is no longer refused by a unique index (intake decides, under a lock)
 
 Revision ID: c41d7e2a9b10
 Revises: b3e8f1a7c920
@@ -31,9 +32,20 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('filed_by', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_index('uq_photos_report_sha256', sqlite_where=sa.text("kind = 'report'"),
+                            postgresql_where=sa.text("kind = 'report'"))
+        batch_op.create_index('ix_photos_kind_sha256', ['kind', 'sha256'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_index('ix_photos_kind_sha256')
+        batch_op.create_index('uq_photos_report_sha256', ['sha256'], unique=True,
+                              sqlite_where=sa.text("kind = 'report'"), postgresql_where=sa.text("kind = 'report'"))
+    op.execute("ALTER TABLE reports DROP COLUMN filed_by")  # in place: a rebuilt table would lose its triggers
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
