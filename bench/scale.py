@@ -97,7 +97,7 @@ def _ready_ms(page) -> float:
 
 def _signed_in(browser, base: str) -> dict:
     """The staff account's cookies, signed in once through the real form."""
-    from tests.e2e.conftest import sign_in
+    from tests.support.browser import sign_in
 
     context = browser.new_context()
     sign_in(context.new_page(), base, STAFF, PASSWORD)
@@ -191,7 +191,7 @@ def _map_views(database: str, log: Path) -> dict:
 def run() -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import ARGS, CHROMIUM, Server
+    from tests.support.servers import ARGS, CHROMIUM, Server
 
     rows, found, logs = [], {}, {}  # logs: label → the server's QINGXI_QUERY_LOG file
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:

@@ -29,9 +29,8 @@ from db.engine import make_engine, session_scope
 from db.models import Cleanup, Photo, Report, Signup, utcnow
 from qingxi import accounts, cleanups
 from qingxi.cleanups import EVENTS_PATH
-from tests.conftest import _drop_schema, _pg_schema_url
-from tests.e2e.conftest import ARGS, CHROMIUM, Proxy, Server
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.photo_samples import gps_ifd, jpeg
+from tests.support.servers import ARGS, CHROMIUM, Proxy, Server, drop_schema, pg_schema_url
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 PHONE = {"width": 390, "height": 844}
@@ -49,7 +48,7 @@ async def _idle(page) -> None:
     await page.wait_for_selector(IDLE, timeout=60_000)
     if await page.get_by_role("dialog").count():  # a fresh server's first deep link
         await page.keyboard.press("Escape")
-    await page.wait_for_timeout(200)
+    await page.wait_for_function("() => !document.querySelector('[data-stale=true]')", timeout=60_000)
 
 
 async def _open(page, url: str) -> None:
@@ -166,7 +165,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    schema, url = _pg_schema_url()
+    schema, url = pg_schema_url()
     servers: list[Server] = []
     proxy = None
     rows, errors, lost = [], [], []
@@ -193,7 +192,7 @@ def main() -> int:
             proxy.stop()
         for srv in servers:
             srv.stop()
-        _drop_schema(schema)
+        drop_schema(schema)
     print(f"load: {args.users} simulated users per phase, {args.seconds:.0f} s each, PostgreSQL, Debian Chromium")
     print(f"{'setup':<22}{'scenario':<10}{'done':>6}{'errors':>8}{'p50 s':>8}{'p95 s':>8}")
     seconds = lambda v: "—" if v != v else f"{v:.2f}"  # noqa: E731 - NaN: no timing for the total row

@@ -15,8 +15,8 @@ from qingxi.core import photos, places
 from qingxi.ops import backup
 from qingxi.ops.cli import main
 from qingxi.reports import intake, track
-from tests.conftest import PG_ADMIN
-from tests.unit.photo_samples import jpeg
+from tests.support.photo_samples import jpeg
+from tests.support.servers import PG_ADMIN
 
 
 def _riverbank(engine) -> intake.Place:

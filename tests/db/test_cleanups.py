@@ -34,7 +34,7 @@ from qingxi.cleanups import CleanupError, Plan, Results
 from qingxi.core import places
 from qingxi.core.permissions import Denied
 from qingxi.reports import track
-from tests.unit.photo_samples import jpeg
+from tests.support.photo_samples import jpeg
 
 T0 = datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc)   # 08:00 in Shaliu
 START = T0 + timedelta(days=5)

@@ -17,7 +17,7 @@ from qingxi.core import places
 from qingxi.proposals import dossier
 from qingxi.reports import intake
 from tests.db.test_proposals import T0, new_proposal, u, w  # noqa: F401  (w is a fixture)
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.photo_samples import gps_ifd, jpeg
 
 
 class Parsed(HTMLParser):

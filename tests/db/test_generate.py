@@ -11,7 +11,7 @@ from qingxi import accounts, cleanups, proposals
 from qingxi.core import places
 from qingxi.ops import generate
 from qingxi.reports import CATEGORIES, MILESTONE, OPEN_STATES, State, intake, track
-from tests.unit.photo_samples import jpeg
+from tests.support.photo_samples import jpeg
 
 
 def test_generated_reports_cover_the_states_and_agree_with_their_histories(engine, tmp_path):

@@ -12,7 +12,7 @@ from qingxi.core import places
 from qingxi.core.photos import PhotoError
 from qingxi.reports import intake, track, triage
 from qingxi.reports.intake import IntakeError, Submission
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.photo_samples import gps_ifd, jpeg
 
 _sizes = count(300)
 ON_RIVER = (121.398, 29.1492)  # just north of the Shaliu reach near the seat

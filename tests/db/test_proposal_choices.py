@@ -7,7 +7,7 @@ from db.models import Proposal, Report, User
 from qingxi import proposals as P
 from qingxi.reports import intake
 from tests.db.test_proposals import T0, new_proposal, u, w  # noqa: F401  (w is a fixture)
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.photo_samples import gps_ifd, jpeg
 
 
 def test_choices_offer_sessions_active_units_deputy_accounts_and_villages(w):  # noqa: F811

@@ -28,7 +28,7 @@ from qingxi.core import audit
 from qingxi.core.permissions import Denied
 from qingxi.reports import OPEN_STATES, State, TransitionError, triage
 from qingxi.reports.triage import DeskError, QueueFilter
-from tests.unit.photo_samples import jpeg
+from tests.support.photo_samples import jpeg
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 ENDED = tuple(s for s in State if s not in OPEN_STATES)

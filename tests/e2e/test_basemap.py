@@ -5,7 +5,8 @@ import threading
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import Server, wait_idle
+from tests.support.browser import wait_idle
+from tests.support.servers import Server
 
 pytestmark = pytest.mark.e2e
 

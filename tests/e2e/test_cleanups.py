@@ -8,7 +8,7 @@ from db.engine import engine_for, session_scope
 from db.models import utcnow
 from qingxi import accounts
 from qingxi import cleanups as cu
-from tests.e2e.conftest import dismiss_first_start_notice, wait_idle
+from tests.support.browser import dismiss_first_start_notice, wait_idle
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import Photo, Report
 from qingxi.ops.demo import DEMO_PASSWORD
-from tests.e2e.conftest import (
-    Server,
+from tests.support import phone_photos
+from tests.support.browser import (
     desk_act,
     dismiss_first_start_notice,
     file_report,
@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     track,
     wait_idle,
 )
-from tests.support import phone_photos
+from tests.support.servers import Server
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

@@ -1,7 +1,7 @@
 """The portal as a person sees it, in a real browser."""
 import pytest
 
-from tests.e2e.conftest import wait_idle
+from tests.support.browser import wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from db.engine import make_engine, session_scope
 from db.models import Proposal
 from qingxi.ops.demo import DEMO_PASSWORD
-from tests.e2e.conftest import sign_in, wait_idle
+from tests.support.browser import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 

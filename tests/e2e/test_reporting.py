@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import file_report, point_on_map, track, wait_idle
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.browser import file_report, point_on_map, track, wait_idle
+from tests.support.photo_samples import gps_ifd, jpeg
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}

@@ -12,9 +12,9 @@ from db.engine import make_engine, session_scope
 from db.models import utcnow
 from qingxi import accounts, cleanups
 from qingxi.core.i18n import t
-from tests.conftest import _drop_schema, _pg_schema_url, require
-from tests.e2e.conftest import Proxy, Server, dismiss_first_start_notice, file_report, sign_in, track, wait_idle
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.browser import dismiss_first_start_notice, file_report, sign_in, track, wait_idle
+from tests.support.photo_samples import gps_ifd, jpeg
+from tests.support.servers import Proxy, Server, drop_schema, pg_schema_url, require
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,7 @@ def test_the_example_nginx_config_is_valid(tmp_path):
 
 @pytest.fixture
 def pair(tmp_path):
-    schema, url = _pg_schema_url()
+    schema, url = pg_schema_url()
     shared = {"DATABASE_URL": url, "QINGXI_PHOTO_DIR": str(tmp_path / "photos")}
     servers = []
     try:
@@ -39,7 +39,7 @@ def pair(tmp_path):
     finally:
         for srv in servers:
             srv.stop()
-        _drop_schema(schema)
+        drop_schema(schema)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import dismiss_first_start_notice, wait_idle
+from tests.support.browser import dismiss_first_start_notice, wait_idle
 
 pytestmark = pytest.mark.e2e
 CSP = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'"

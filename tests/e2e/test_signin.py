@@ -2,7 +2,7 @@
 import pytest
 
 from qingxi.ops.demo import DEMO_PASSWORD
-from tests.e2e.conftest import dismiss_first_start_notice, sign_in, wait_idle
+from tests.support.browser import dismiss_first_start_notice, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ from db.engine import make_engine, session_scope
 from db.models import Report
 from qingxi.ops.demo import DEMO_PASSWORD
 from qingxi.reports import intake
-from tests.e2e.conftest import desk_act, open_on_desk, sign_in, wait_idle
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.browser import desk_act, open_on_desk, sign_in, wait_idle
+from tests.support.photo_samples import gps_ifd, jpeg
 
 pytestmark = pytest.mark.e2e
 

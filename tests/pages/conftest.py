@@ -34,7 +34,7 @@ def file_report(app_env):
     from qingxi.core.settings import current
     from qingxi.ops.cli import setup
     from qingxi.reports import intake
-    from tests.unit.photo_samples import gps_ifd, jpeg
+    from tests.support.photo_samples import gps_ifd, jpeg
 
     setup(load_demo=False)
     engine = engine_for(current().database_url)

@@ -8,7 +8,16 @@ from db.engine import session_scope
 from db.models import ProposalCleanupLink
 from qingxi import cleanups as cu
 from qingxi import proposals as P
-from tests.pages.test_proposals import _audit_count, _db, _md, _proposal, _staff, as_demo, proposal_page, texts  # noqa: F401
+from tests.pages.test_proposals import (  # noqa: F401
+    _audit_count,
+    _db,
+    _md,
+    _proposal,
+    _staff,
+    as_demo,
+    proposal_page,
+    texts,
+)
 
 LINK = "FormSubmitter:pa_cleanup-关联志愿者清理活动"
 

@@ -394,7 +394,7 @@ def test_staff_decide_the_pending_extension_and_publish_an_evaluated_proposal(as
 
 
 def test_an_answer_attachment_is_stored_and_offered_for_download(as_demo):
-    from tests.unit.photo_samples import jpeg
+    from tests.support.photo_samples import jpeg
 
     as_demo("demo-handler")
     p = _proposal("垃圾收集点")   # in handling with a contact: the unit may answer

@@ -9,7 +9,7 @@ from db.models import Report
 from qingxi.core.settings import current as settings
 from tests.pages.conftest import open_app, open_page
 from tests.support import phone_photos
-from tests.unit.photo_samples import gps_ifd, jpeg
+from tests.support.photo_samples import gps_ifd, jpeg
 
 ON_RIVER = gps_ifd(121.398, 29.1492)
 

@@ -10,7 +10,7 @@ from qingxi.core.settings import current as settings
 from qingxi.reports import track, triage
 from tests.pages.conftest import open_app, open_page
 from tests.support import phone_photos
-from tests.unit.photo_samples import jpeg
+from tests.support.photo_samples import jpeg
 
 
 def desk(code: str):

@@ -19,7 +19,7 @@ from PIL.TiffImagePlugin import IFDRational
 
 from qingxi.core import photos
 from qingxi.core.photos import PhotoError, prepare, read_gps
-from tests.unit import photo_samples as samples
+from tests.support import photo_samples as samples
 
 
 def refused(data: bytes) -> str:
