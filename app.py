@@ -2,22 +2,22 @@
 import streamlit as st
 
 from pages import (
-    admin_settings,
-    admin_users,
-    cleanup_days,
-    cleanup_staff,
+    accounts,
+    cleanups,
+    cleanups_staff,
     dashboard,
-    deputies,
-    desk,
-    exports,
+    downloads,
     home,
-    proposal_page,
-    reporting,
-    river_map,
-    sign_in,
-    signboards,
-    status,
+    proposal,
+    proposals,
+    report,
+    signin,
+    signs,
+    track,
+    triage,
 )
+from pages import map as river_map  # (not the builtin)
+from pages import settings as settings_page  # (settings() is the configuration)
 from qingxi.accounts import User
 from qingxi.core import permissions
 from qingxi.core.i18n import pick_language
@@ -48,7 +48,7 @@ with st.sidebar:
 user = current_user()
 if user is not None:
     with st.sidebar:
-        sign_in.sign_out_box(user)
+        signin.sign_out_box(user)
 
 
 def pages_for(user: User | None) -> dict[str, list]:
@@ -56,51 +56,51 @@ def pages_for(user: User | None) -> dict[str, list]:
     (every url_path from ui.routes)."""
     portal = [
         st.Page(home.render, title=t("nav.home"), icon=":material/home:", url_path=routes.HOME, default=True),
-        st.Page(reporting.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=routes.REPORT),
-        st.Page(status.render, title=t("nav.track"), icon=":material/search:", url_path=routes.TRACK),
+        st.Page(report.render, title=t("nav.report"), icon=":material/add_a_photo:", url_path=routes.REPORT),
+        st.Page(track.render, title=t("nav.track"), icon=":material/search:", url_path=routes.TRACK),
         st.Page(river_map.render, title=t("nav.map"), icon=":material/map:", url_path=routes.MAP),
-        st.Page(cleanup_days.render, title=t("cupage.nav"), icon=":material/volunteer_activism:",
+        st.Page(cleanups.render, title=t("cleanups.nav"), icon=":material/volunteer_activism:",
                 url_path=routes.CLEANUPS),
-        st.Page(deputies.register, icon=":material/gavel:", url_path=routes.PROPOSALS,
-                title=t("props.nav_register" if permissions.can(user, "proposal.view_all") else "props.nav_public")),
-        st.Page(cleanup_days.numbers, title=t("cupage.nav_numbers"), icon=":material/bar_chart:",
+        st.Page(proposals.register, icon=":material/gavel:", url_path=routes.PROPOSALS,
+                title=t("proposals.nav_register" if permissions.can(user, "proposal.view_all") else "proposals.nav_public")),
+        st.Page(cleanups.numbers, title=t("cleanups.nav_numbers"), icon=":material/bar_chart:",
                 url_path=routes.CLEANUP_NUMBERS),
-        st.Page(exports.render, title=t("export.nav"), icon=":material/download:", url_path=routes.DOWNLOADS),
+        st.Page(downloads.render, title=t("downloads.nav"), icon=":material/download:", url_path=routes.DOWNLOADS),
         # Reached by links and QR codes, not from the menu: one proposal (?id=), one sign-up (?code=).
-        st.Page(proposal_page.render, title=t("proposal.title"), icon=":material/description:",
+        st.Page(proposal.render, title=t("proposals.title"), icon=":material/description:",
                 url_path=routes.PROPOSAL, visibility="hidden"),
-        st.Page(cleanup_days.signup, title=t("cupage.signup_title"), icon=":material/confirmation_number:",
+        st.Page(cleanups.signup, title=t("cleanups.signup_title"), icon=":material/confirmation_number:",
                 url_path=routes.SIGNUP, visibility="hidden"),
     ]
     if user is None:
-        return {"": portal + [st.Page(sign_in.render, title=t("auth.nav_signin"), icon=":material/login:",
+        return {"": portal + [st.Page(signin.render, title=t("signin.nav_signin"), icon=":material/login:",
                                       url_path=routes.SIGN_IN)]}
     work = []
     if permissions.role_of(user) == "deputy":
-        work.append(st.Page(deputies.home, title=t("props.nav_home"), icon=":material/assignment_ind:",
+        work.append(st.Page(proposals.home, title=t("proposals.nav_home"), icon=":material/assignment_ind:",
                             url_path=routes.MY_PROPOSALS))
     if permissions.can(user, "dashboard.view"):
-        work.append(st.Page(dashboard.render, title=t("dash.nav"), icon=":material/monitoring:",
-                            url_path=routes.OVERVIEW))
+        work.append(st.Page(dashboard.render, title=t("dashboard.nav"), icon=":material/monitoring:",
+                            url_path=routes.DASHBOARD))
     if permissions.can(user, "desk.view"):
-        work.append(st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path=routes.DESK))
+        work.append(st.Page(triage.render, title=t("triage.nav"), icon=":material/inbox:", url_path=routes.TRIAGE))
     if permissions.can(user, "cleanup.plan"):
-        work.append(st.Page(cleanup_staff.plan, title=t("cupage.nav_plan"), icon=":material/event_note:",
+        work.append(st.Page(cleanups_staff.plan, title=t("cleanups.nav_plan"), icon=":material/event_note:",
                             url_path=routes.CLEANUP_PLAN))
     if permissions.can(user, "cleanup.checkin"):
-        work.append(st.Page(cleanup_staff.day, title=t("cupage.nav_day"), icon=":material/fact_check:",
+        work.append(st.Page(cleanups_staff.day, title=t("cleanups.nav_day"), icon=":material/fact_check:",
                             url_path=routes.CLEANUP_DAY))
     if permissions.can(user, "signs.print"):
-        work.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:",
+        work.append(st.Page(signs.render, title=t("nav.signs"), icon=":material/qr_code_2:",
                             url_path=routes.SIGNS))
-    account = [st.Page(sign_in.account, title=t("auth.nav_account"), icon=":material/person:", url_path=routes.ACCOUNT)]
+    account = [st.Page(signin.account, title=t("signin.nav_account"), icon=":material/person:", url_path=routes.ACCOUNT)]
     if permissions.can(user, "users.manage"):
-        account.append(st.Page(admin_users.render, title=t("admin.nav"), icon=":material/group:",
-                               url_path=routes.ADMIN))
+        account.append(st.Page(accounts.render, title=t("accounts.nav"), icon=":material/group:",
+                               url_path=routes.ACCOUNTS))
     if permissions.can(user, "routing.edit"):
-        account.append(st.Page(admin_settings.render, title=t("settings.nav"), icon=":material/tune:",
+        account.append(st.Page(settings_page.render, title=t("settings.nav"), icon=":material/tune:",
                                url_path=routes.SETTINGS))
-    return {"": portal, **({t("nav.work"): work} if work else {}), t("auth.section"): account}
+    return {"": portal, **({t("nav.work"): work} if work else {}), t("signin.section"): account}
 
 
 # Expanded: staff have more pages than Streamlit shows before folding the rest under "View more".

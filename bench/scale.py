@@ -8,7 +8,7 @@ Each gets its own `streamlit run server.py` (as `make run` does, with QINGXI_QUE
 Debian's Chromium (playwright) measures, after one warm-up visit:
 - the map (/map): ready = the script run is over and the map canvas has drawn two frames
   (performance.now() since navigation); websocket bytes received for the page (CDP frames);
-- the one-screen dashboard (/overview) signed in as a staff account: three times a visit after
+- the one-screen dashboard (/dashboard) signed in as a staff account: three times a visit after
   the 30 s cache has expired (the figures are computed) followed by one the cache serves.
 The map's other views (every year, a km range, a category) are timed through the service.
 Times are medians of RUNS. The slowest statements come from the servers' and those views' query logs.
@@ -127,7 +127,7 @@ def _visit(browser, base: str, path: str, wait_for: str, state: dict | None = No
 
 
 MAP = ("/map?lang=en", "[data-testid=stDeckGlJsonChart] canvas")
-DASH = ("/overview?lang=en", "[data-testid=stMetric]")
+DASH = ("/dashboard?lang=en", "[data-testid=stMetric]")
 
 
 def _measure(browser, base: str) -> dict:
@@ -227,8 +227,8 @@ def run() -> list[dict]:
     for key, case, figure, note in (
             ("map_ms", "map /map", "ready", "median of 3 warm visits: script idle + canvas drawn"),
             ("map_bytes", "map /map", "websocket bytes", "received for the page (CDP frames)"),
-            ("dash_first_ms", "dashboard /overview", "ready, uncached", "median of 3, cache expired: figures computed"),
-            ("dash_cached_ms", "dashboard /overview", "ready, cached", "median of 3 visits within the 30 s cache")):
+            ("dash_first_ms", "dashboard /dashboard", "ready, uncached", "median of 3, cache expired: figures computed"),
+            ("dash_cached_ms", "dashboard /dashboard", "ready, cached", "median of 3 visits within the 30 s cache")):
         unit = "bytes" if "bytes" in key else "ms"
         rows.append({"benchmark": "scale", "case": f"{case}, 1k (reference)", "figure": figure,
                      "value": float(small[key]), "unit": unit, "note": note})

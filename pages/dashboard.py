@@ -25,11 +25,11 @@ def _overview(database_url: str, role: str) -> dashboard.Overview:
 
 def render() -> None:
     if not permissions.can(current_user(), "dashboard.view"):
-        st.error(t("dash.denied"))
+        st.error(t("dashboard.denied"))
         return
-    st.title(t("dash.title"))
+    st.title(t("dashboard.title"))
     o = _overview(settings().read_database_url, permissions.role_of(current_user()))
-    st.caption(t("dash.cached"))
+    st.caption(t("dashboard.cached"))
     _metrics(o)
     _open(o)
     _clocks(o)
@@ -43,92 +43,92 @@ def render() -> None:
 
 def _metrics(o: dashboard.Overview) -> None:
     cols = st.columns(2)
-    cols[0].metric(t("dash.open"), o.open_total)
-    cols[1].metric(t("dash.overdue_n"), o.overdue_total)
-    for title, flow in ((t("dash.week"), o.week), (t("dash.month"), o.month)):
+    cols[0].metric(t("dashboard.open"), o.open_total)
+    cols[1].metric(t("dashboard.overdue_n"), o.overdue_total)
+    for title, flow in ((t("dashboard.week"), o.week), (t("dashboard.month"), o.month)):
         st.markdown(f"**{title}**")
         a, b, c = st.columns(3)
-        a.metric(t("dash.new"), flow.new)
-        b.metric(t("dash.fixed"), flow.fixed)
-        c.metric(t("dash.closed"), flow.closed)
+        a.metric(t("dashboard.new"), flow.new)
+        b.metric(t("dashboard.fixed"), flow.fixed)
+        c.metric(t("dashboard.closed"), flow.closed)
 
 
 def _bars(counts: dict[str, int], label: str, *, sort: bool = True) -> None:
     if not counts:
-        st.caption(t("dash.none"))
+        st.caption(t("dashboard.none"))
         return
-    df = pd.DataFrame({label: list(counts), t("dash.count"): list(counts.values())})
+    df = pd.DataFrame({label: list(counts), t("dashboard.count"): list(counts.values())})
     y = alt.Y(f"{label}:N", sort="-x" if sort else None, title=None)
-    chart = alt.Chart(df).mark_bar().encode(x=alt.X(f"{t('dash.count')}:Q", axis=alt.Axis(tickMinStep=1)), y=y,
+    chart = alt.Chart(df).mark_bar().encode(x=alt.X(f"{t('dashboard.count')}:Q", axis=alt.Axis(tickMinStep=1)), y=y,
                                             tooltip=list(df.columns))
     st.altair_chart(chart, width="stretch")
 
 
 def _open(o: dashboard.Overview) -> None:
-    st.subheader(t("dash.open_title"))
+    st.subheader(t("dashboard.open_title"))
     by_state, by_village, by_category = st.columns(3)
     with by_state:
-        st.markdown(f"**{t('dash.by_state')}**")
-        _bars({t(f"state.{k}"): n for k, n in o.by_state.items()}, t("dash.state"), sort=False)
+        st.markdown(f"**{t('dashboard.by_state')}**")
+        _bars({t(f"state.{k}"): n for k, n in o.by_state.items()}, t("dashboard.state"), sort=False)
     with by_village:
-        st.markdown(f"**{t('dash.by_village')}**")
-        _bars({(k or t("dash.no_village")): n for k, n in o.by_village.items()}, t("dash.village"))
+        st.markdown(f"**{t('dashboard.by_village')}**")
+        _bars({(k or t("dashboard.no_village")): n for k, n in o.by_village.items()}, t("dashboard.village"))
     with by_category:
-        st.markdown(f"**{t('dash.by_category')}**")
-        _bars({t(f"category.{k}"): n for k, n in o.by_category.items()}, t("dash.category"))
+        st.markdown(f"**{t('dashboard.by_category')}**")
+        _bars({t(f"category.{k}"): n for k, n in o.by_category.items()}, t("dashboard.category"))
 
 
 def _clocks(o: dashboard.Overview) -> None:
-    st.subheader(t("dash.clocks"))
-    st.caption(t("dash.clocks_hint"))
-    week, clock, share = t("dash.week_col"), t("dash.clock_col"), t("dash.share")
-    shares = pd.DataFrame([{week: r.week, clock: t(f"desk.clock.{r.clock}"),
+    st.subheader(t("dashboard.clocks"))
+    st.caption(t("dashboard.clocks_hint"))
+    week, clock, share = t("dashboard.week_col"), t("dashboard.clock_col"), t("dashboard.share")
+    shares = pd.DataFrame([{week: r.week, clock: t(f"triage.clock.{r.clock}"),
                             share: None if r.share is None else round(100 * r.share, 1)} for r in o.clock_weeks])
     shares = shares.dropna()
     if shares.empty:
-        st.caption(t("dash.none"))
+        st.caption(t("dashboard.none"))
     else:
         _share_chart(shares, o.weeks, week, clock, share)
-    medians = {w: {t(f"desk.clock.{c}"): None for c in CLOCKS} for w in o.weeks}
+    medians = {w: {t(f"triage.clock.{c}"): None for c in CLOCKS} for w in o.weeks}
     for r in o.clock_weeks:
         if r.median_seconds is not None:
-            medians[r.week][t(f"desk.clock.{r.clock}")] = round(r.median_seconds / 3600, 2)
-    st.markdown(f"**{t('dash.medians')}**")
+            medians[r.week][t(f"triage.clock.{r.clock}")] = round(r.median_seconds / 3600, 2)
+    st.markdown(f"**{t('dashboard.medians')}**")
     st.dataframe(pd.DataFrame.from_dict(medians, orient="index").rename_axis(week), width="stretch")
 
 
 def _share_chart(shares: pd.DataFrame, weeks: list[str], week: str, clock: str, share: str) -> None:
     chart = (alt.Chart(shares).mark_line(point=True)
              .encode(x=alt.X(f"{week}:O", sort=weeks), y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 100])),
-                     color=alt.Color(f"{clock}:N", sort=[t(f"desk.clock.{c}") for c in CLOCKS]),
+                     color=alt.Color(f"{clock}:N", sort=[t(f"triage.clock.{c}") for c in CLOCKS]),
                      tooltip=[week, clock, share]))
     st.altair_chart(chart, width="stretch")
 
 
 def _overdue(o: dashboard.Overview) -> None:
-    st.subheader(t("dash.overdue"))
+    st.subheader(t("dashboard.overdue"))
     if not o.overdue:
-        st.success(t("dash.overdue_none"))
+        st.success(t("dashboard.overdue_none"))
         return
-    rows = [{t("dash.col.id"): f"#{x.id}", t("dash.col.category"): t(f"category.{x.category}"),
-             t("dash.col.state"): t(f"state.{x.state}"), t("dash.col.village"): x.village or t("dash.no_village"),
-             t("dash.col.priority"): t(f"desk.priority.{x.priority}"),
-             t("dash.col.clocks"): t("dash.list_sep").join(t(f"desk.clock.{c}") for c in x.overdue),
-             t("dash.col.due"): text.when(x.due_at)} for x in o.overdue]
+    rows = [{t("dashboard.col.id"): f"#{x.id}", t("dashboard.col.category"): t(f"category.{x.category}"),
+             t("dashboard.col.state"): t(f"state.{x.state}"), t("dashboard.col.village"): x.village or t("dashboard.no_village"),
+             t("dashboard.col.priority"): t(f"triage.priority.{x.priority}"),
+             t("dashboard.col.clocks"): t("dashboard.list_sep").join(t(f"triage.clock.{c}") for c in x.overdue),
+             t("dashboard.col.due"): text.when(x.due_at)} for x in o.overdue]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if o.overdue_total > len(o.overdue):
-        st.caption(t("scale.dash.overdue_shown", shown=len(o.overdue), total=o.overdue_total))
+        st.caption(t("dashboard.overdue_shown", shown=len(o.overdue), total=o.overdue_total))
 
 
 def _river(o: dashboard.Overview) -> None:
-    st.subheader(t("dash.river"))
+    st.subheader(t("dashboard.river"))
     if not o.km:
-        st.caption(t("dash.none"))
+        st.caption(t("dashboard.none"))
         return
     last = max(o.km)
     steps = [i * dashboard.BUCKET_KM for i in range(int(min(0, min(o.km)) / dashboard.BUCKET_KM),
                                                    int(last / dashboard.BUCKET_KM) + 1)]
-    km, count = t("dash.km"), t("dash.count")
+    km, count = t("dashboard.km"), t("dashboard.count")
     df = pd.DataFrame({km: [f"{s:.1f}" for s in steps], count: [o.km.get(s, 0) for s in steps]})
     chart = (alt.Chart(df).mark_bar()
              .encode(x=alt.X(f"{km}:O", sort=None), y=alt.Y(f"{count}:Q", axis=alt.Axis(tickMinStep=1)),
@@ -138,8 +138,8 @@ def _river(o: dashboard.Overview) -> None:
 
 
 def _ratings(o: dashboard.Overview) -> None:
-    st.subheader(t("dash.ratings"))
+    st.subheader(t("dashboard.ratings"))
     if not any(o.ratings.values()):
-        st.caption(t("dash.none"))
+        st.caption(t("dashboard.none"))
         return
-    _bars({t(f"rating.{k}"): n for k, n in o.ratings.items()}, t("dash.rating"), sort=False)
+    _bars({t(f"rating.{k}"): n for k, n in o.ratings.items()}, t("dashboard.rating"), sort=False)

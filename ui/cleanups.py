@@ -13,7 +13,7 @@ from ui import engine, lang, layers, outcome, session, t, text
 def act(area: str, done: str, action, *args, **kw) -> outcome.Outcome:
     """action(engine, *args, **kw), its outcome shown on `area`'s page after the rerun (a refused
     permission in the desk's words)."""
-    return outcome.act(area, lambda: action(engine(), *args, **kw), done, denied="desk.denied")
+    return outcome.act(area, lambda: action(engine(), *args, **kw), done, denied="triage.denied")
 
 
 def when(ev: cu.Event) -> str:
@@ -25,15 +25,15 @@ def meeting(ev: cu.Event) -> str:
 
 
 def section(ev: cu.Event) -> str:
-    return t("cupage.section", km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")
+    return t("cleanups.section", km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")
 
 
 def seats(ev: cu.Event) -> str:
     if ev.state == "full":
-        return t("cupage.seats_full", n=ev.waitlisted)
+        return t("cleanups.seats_full", n=ev.waitlisted)
     if ev.state == "published":
-        return t("cupage.seats_left", n=ev.public_left, capacity=ev.capacity)
-    return t(f"cleanup.state.{ev.state}")
+        return t("cleanups.seats_left", n=ev.public_left, capacity=ev.capacity)
+    return t(f"cleanups.state.{ev.state}")
 
 
 def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
@@ -45,4 +45,4 @@ def section_map(ev: cu.Event, key: str, height: int = 260) -> None:
                                [layers.pin_layer(ev.meeting_lon, ev.meeting_lat)], settings().tile_url, zoom=13,
                                fallback=(ev.meeting_lon, ev.meeting_lat))
     st.pydeck_chart(deck, height=height, key=key)
-    st.caption(t("cupage.map_legend"))
+    st.caption(t("cleanups.map_legend"))

@@ -11,16 +11,16 @@ def link(row: P.Row, label: str | None = None) -> None:
 
 
 def state_line(row: P.Row) -> str:
-    parts = [t(f"proposal.state.{row.state}")]
+    parts = [t(f"proposals.state.{row.state}")]
     if row.holder_kind:
-        parts.append(f'{t("props.holder")}: {row.holder or t(f"proposal.holder.{row.holder_kind}")}')
+        parts.append(f'{t("proposals.holder_name")}: {row.holder or t(f"proposals.holder.{row.holder_kind}")}')
     if row.deadline is not None:
-        parts.append(f'{t("proposal.deadline")} {text.when(row.deadline)[:10]}')
+        parts.append(f'{t("proposals.deadline")} {text.when(row.deadline)[:10]}')
     if row.days_left is not None:
-        parts.append(t("proposal.overdue_days", days=-row.days_left) if row.days_left < 0
-                     else t("proposal.days_left", days=row.days_left))
+        parts.append(t("proposals.overdue_days", days=-row.days_left) if row.days_left < 0
+                     else t("proposals.days_left", days=row.days_left))
     if row.tracking:
-        parts.append(t("proposal.tracking"))
+        parts.append(t("proposals.tracking"))
     return " · ".join(parts)
 
 

@@ -1,7 +1,8 @@
 """Every page's url_path, and the links between pages. The paths printed in QR codes, on signboards
 and in calendar files belong to the domain (it writes those absolute links); app.py and the pages
-take every path from here. A url_path differs from its module's name: a page file must never be
-reachable by its own name."""
+take every path from here. One name per area: a page's url_path is its module's name
+(`pages/triage.py` is /triage). Paths that were printed or bookmarked before keep working:
+web.redirects sends them here."""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,7 +10,7 @@ import streamlit as st
 from qingxi import cleanups
 from qingxi.reports import signs, track
 
-HOME = "welcome"
+HOME = "home"
 REPORT = signs.REPORT_PATH
 TRACK = track.STATUS_PATH
 MAP = "map"
@@ -21,13 +22,13 @@ PROPOSAL = "proposal"                # one proposal: ?id=
 DOWNLOADS = "downloads"
 SIGN_IN = "signin"
 MY_PROPOSALS = "my-proposals"
-OVERVIEW = "overview"
-DESK = "triage"
+DASHBOARD = "dashboard"
+TRIAGE = "triage"
 CLEANUP_PLAN = "cleanup-planning"
 CLEANUP_DAY = "cleanup-day"          # one day: ?id=
 SIGNS = "signs"
 ACCOUNT = "account"
-ADMIN = "admin"
+ACCOUNTS = "accounts"
 SETTINGS = "settings"
 
 

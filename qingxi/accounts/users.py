@@ -39,7 +39,7 @@ _checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 class AccountError(Refusal):
     """Bad input or a refused change; `key` names the message (auth.error.<key>)."""
 
-    area = "auth"
+    area = "signin"
 
 
 class SignInError(AccountError):

@@ -38,19 +38,19 @@ def meeting_place(ev: Event, lang: str) -> str:
     """Where volunteers meet: the village, or the river-km marker."""
     if ev.meeting_village:
         return ev.meeting_village
-    return t("cleanup.meeting_km", lang, km=f"{ev.meeting_km:.1f}")
+    return t("cleanups.meeting_km", lang, km=f"{ev.meeting_km:.1f}")
 
 
 def reminder_text(ev: Event, lang: str, code: str | None = None) -> str:
     """A copy-ready reminder for the day before (SMS or a group chat), in local time."""
     start, end = local(ev.starts_at), local(ev.ends_at)
-    text = t("cleanup.reminder", lang, title=ev.title, date=start.strftime("%Y-%m-%d"),
+    text = t("cleanups.reminder", lang, title=ev.title, date=start.strftime("%Y-%m-%d"),
              start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), meeting=meeting_place(ev, lang),
              km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}",
-             equipment=t("cleanup.list_sep", lang).join(ev.equipment) or t("cleanup.no_equipment", lang),
+             equipment=t("cleanups.list_sep", lang).join(ev.equipment) or t("cleanups.no_equipment", lang),
              url=event_url(ev.id))
     if code:
-        text += "\n" + t("cleanup.reminder_code", lang, code=code, url=signup_url(code))
+        text += "\n" + t("cleanups.reminder_code", lang, code=code, url=signup_url(code))
     return text
 
 
@@ -78,9 +78,9 @@ def calendar_file(ev: Event, lang: str = "zh") -> bytes:
     item.add("summary", ev.title)
     item.add("location", meeting_place(ev, lang))
     item.add("geo", (ev.meeting_lat, ev.meeting_lon))
-    lines = [t("cleanup.ics_section", lang, km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")]
+    lines = [t("cleanups.ics_section", lang, km_from=f"{ev.km_from:.1f}", km_to=f"{ev.km_to:.1f}")]
     if ev.equipment:
-        lines.append(t("cleanup.ics_equipment", lang, equipment=t("cleanup.list_sep", lang).join(ev.equipment)))
+        lines.append(t("cleanups.ics_equipment", lang, equipment=t("cleanups.list_sep", lang).join(ev.equipment)))
     if ev.notes:
         lines.append(ev.notes)
     if ev.state == "cancelled":

@@ -263,9 +263,9 @@ def draft_from_section(engine: Engine, user, section_index: int, *, now: datetim
             raise CleanupError("section_outside_river", length=f"{length:.2f}")
         km_to = min(km_from + SECTION_KM, length)
         start = _next_saturday(c.at)
-        plan = Plan(title=t("cleanup.draft_title", "zh", km_from=f"{km_from:.1f}", km_to=f"{km_to:.1f}"),
+        plan = Plan(title=t("cleanups.draft_title", "zh", km_from=f"{km_from:.1f}", km_to=f"{km_to:.1f}"),
                     starts_at=start, ends_at=start + timedelta(hours=3), km_from=km_from, km_to=km_to,
-                    capacity=30, meeting_km=km_from, equipment=[t("cleanup.default_equipment", "zh")])
+                    capacity=30, meeting_km=km_from, equipment=[t("cleanups.default_equipment", "zh")])
         ev = _new_draft(c, plan, is_demo)
         upper = km_to + (1e-9 if km_to >= length else 0)  # the river's last metre belongs to the last section
         open_states = [st.value for st in OPEN_STATES]

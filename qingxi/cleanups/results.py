@@ -92,7 +92,7 @@ def publish_results(engine: Engine, user, cleanup_id: int, *, now: datetime | No
 
 def cleaned_note(title: str, day: str) -> str:
     """The public timeline note on a report the volunteers cleared (both languages: notes are stored once)."""
-    return " / ".join(t("cleanup.cleaned_note", lang, title=title, date=day) for lang in ("zh", "en"))
+    return " / ".join(t("cleanups.cleaned_note", lang, title=title, date=day) for lang in ("zh", "en"))
 
 
 def mark_cleaned(engine: Engine, user, cleanup_id: int, report_ids: Iterable[int], *,

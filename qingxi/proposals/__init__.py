@@ -16,7 +16,7 @@ evaluates the answer and staff publish it. The modules, by job:
 Every command takes `(engine, user, ...)` and an optional `now` (aware UTC), checks the role
 (permissions.RULES "proposal.*") before it reads anything, then the per-object rule, works in one
 transaction and writes one ProposalEvent for each act on a proposal and exactly one AuditEntry.
-Bad input raises ProposalError(key) (locale "proposal.error.<key>") before anything is written; a
+Bad input raises ProposalError(key) (locale "proposals.error.<key>") before anything is written; a
 role or object refusal raises permissions.Denied; images refused raise photos.PhotoError. A
 proposal the person may not read is ProposalError("not_found"): nothing leaks.
 

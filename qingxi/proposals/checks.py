@@ -1,5 +1,5 @@
 """The input checks every proposal command makes before it opens a transaction, and the refusal
-they raise: `ProposalError(key)` (locale "proposal.error.<key>") means nothing was written."""
+they raise: `ProposalError(key)` (locale "proposals.error.<key>") means nothing was written."""
 from __future__ import annotations
 
 import math
@@ -16,7 +16,7 @@ MAX_NAME = 100
 class ProposalError(Refusal):
     """A refusal the person can act on; `key` names the message (proposal.error.<key>)."""
 
-    area = "proposal"
+    area = "proposals"
 
 
 def text(value: str | None, key: str = "text_needed", *, required: bool = True, most: int = MAX_NOTE) -> str:

@@ -102,70 +102,70 @@ def build(d: Detail, lang: str, section: places.Section | None = None, photo_dir
     session = row.session.name(lang)
     out = [f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">',
            f"<title>{e(row.number)} {e(row.title)}</title><style>{CSS}</style></head><body>",
-           f'<p class="meta">{t("dossier.heading")}</p><h1>{e(row.title)}</h1>',
-           f'<p class="meta">{t("props.number")}: {e(row.number)} · {e(session)} · '
-           f'{t(f"proposal.topic.{row.topic}")} · {t(f"proposal.state.{row.state}")}</p>',
+           f'<p class="meta">{t("proposals.dossier.heading")}</p><h1>{e(row.title)}</h1>',
+           f'<p class="meta">{t("proposals.number")}: {e(row.number)} · {e(session)} · '
+           f'{t(f"proposals.topic.{row.topic}")} · {t(f"proposals.state.{row.state}")}</p>',
            "<table>",
-           f'<tr><th>{t("proposal.lead")}</th><td>{e(row.lead_deputy)}</td></tr>',
-           f'<tr><th>{t("proposal.cosigner")}</th><td>{e("、".join(c.name for c in d.cosigners) or "—")}</td></tr>',
-           f'<tr><th>{t("proposal.lead_unit")}</th><td>{e(row.lead_unit or "—")}</td></tr>',
-           f'<tr><th>{t("proposal.co_units")}</th><td>{e("、".join(n for _, n in d.co_units) or "—")}</td></tr>',
-           f'<tr><th>{t("props.villages")}</th><td>{e("、".join(n for _, n in d.villages) or "—")}'
-           + (f' · {t("proposal.km_range", km_from=d.km_from or 0.0, km_to=d.km_to if d.km_to is not None else d.km_from or 0.0)}'
+           f'<tr><th>{t("proposals.lead")}</th><td>{e(row.lead_deputy)}</td></tr>',
+           f'<tr><th>{t("proposals.cosigner")}</th><td>{e("、".join(c.name for c in d.cosigners) or "—")}</td></tr>',
+           f'<tr><th>{t("proposals.lead_unit")}</th><td>{e(row.lead_unit or "—")}</td></tr>',
+           f'<tr><th>{t("proposals.co_units")}</th><td>{e("、".join(n for _, n in d.co_units) or "—")}</td></tr>',
+           f'<tr><th>{t("proposals.villages")}</th><td>{e("、".join(n for _, n in d.villages) or "—")}'
+           + (f' · {t("proposals.km_range", km_from=d.km_from or 0.0, km_to=d.km_to if d.km_to is not None else d.km_from or 0.0)}'
               if d.km_from is not None or d.km_to is not None else "") + "</td></tr>",
-           f'<tr><th>{t("props.filed_on")}</th><td>{_when(row.filed_on)}</td></tr>',
-           f'<tr><th>{t("proposal.deadline")}</th><td>{_when(row.deadline)}'
-           + (f' · {t("proposal.overdue")}' if row.overdue else "") + "</td></tr>",
+           f'<tr><th>{t("proposals.filed_on")}</th><td>{_when(row.filed_on)}</td></tr>',
+           f'<tr><th>{t("proposals.deadline")}</th><td>{_when(row.deadline)}'
+           + (f' · {t("proposals.overdue")}' if row.overdue else "") + "</td></tr>",
            "</table>",
-           f'<h2>{t("props.text")}</h2><div class="body">{e(d.body)}</div>']
-    out.append(f'<h2>{t("props.answers")}</h2>')
+           f'<h2>{t("proposals.text")}</h2><div class="body">{e(d.body)}</div>']
+    out.append(f'<h2>{t("proposals.answers")}</h2>')
     if not d.answers:
-        out.append(f"<p>{t('props.no_answers')}</p>")
+        out.append(f"<p>{t('proposals.no_answers')}</p>")
     for a in d.answers:
         files = "".join(f"<li>{e(f.label or f.kind)}</li>" for f in a.attachments)
-        out.append(f'<div class="answer"><p class="meta">{t(f"proposal.class.{a.answer_class}")} · {e(a.unit or "—")} · '
-                   f'{e(a.author)} · {_when(a.at)}' + (f' · {t("proposal.action.follow_up")}' if a.follow_up else "")
+        out.append(f'<div class="answer"><p class="meta">{t(f"proposals.class.{a.answer_class}")} · {e(a.unit or "—")} · '
+                   f'{e(a.author)} · {_when(a.at)}' + (f' · {t("proposals.action.follow_up")}' if a.follow_up else "")
                    + f'</p><div class="body">{e(a.text)}</div>' + (f"<ul>{files}</ul>" if files else "") + "</div>")
-    out.append(f'<h2>{t("props.evaluation")}</h2><p>'
-               + (f'{t(f"proposal.evaluation.{row.evaluation}")} · {_when(d.evaluated_at)}' if row.evaluation
-                  else t("props.not_evaluated")) + "</p>")
+    out.append(f'<h2>{t("proposals.evaluation_name")}</h2><p>'
+               + (f'{t(f"proposals.evaluation.{row.evaluation}")} · {_when(d.evaluated_at)}' if row.evaluation
+                  else t("proposals.not_evaluated")) + "</p>")
     if d.extension:
         x = d.extension
         state = x.decision or "pending"
-        out.append(f'<p>{t(f"proposal.extension.{state}")} · {t("props.months", n=x.months)} · {e(x.reason)}</p>')
-    out.append(f'<h2>{t("proposal.progress")}</h2>')
+        out.append(f'<p>{t(f"proposals.extension.{state}")} · {t("proposals.months", n=x.months)} · {e(x.reason)}</p>')
+    out.append(f'<h2>{t("proposals.progress")}</h2>')
     if not d.results:
-        out.append(f"<p>{t('proposal.no_results')}</p>")
+        out.append(f"<p>{t('proposals.no_results')}</p>")
     else:
-        out.append(f'<p>{t("props.overall")}: <strong>{row.progress or 0:.0f}%</strong></p><table>')
+        out.append(f'<p>{t("proposals.overall")}: <strong>{row.progress or 0:.0f}%</strong></p><table>')
         for r in d.results:
-            out.append(f'<tr><td>{e(r.title)}<br><span class="meta">{t(f"proposal.result_kind.{r.kind}")} · '
-                       f'{t(f"proposal.result_status.{r.status}")} · {t("props.weight")} {r.weight:g}'
+            out.append(f'<tr><td>{e(r.title)}<br><span class="meta">{t(f"proposals.result_kind.{r.kind}")} · '
+                       f'{t(f"proposals.result_status.{r.status}")} · {t("proposals.weight")} {r.weight:g}'
                        + (f' · km {r.river_km:.2f}' if r.river_km is not None else "") + "</span></td>"
                        f'<td><span class="bar"><span style="width:{r.progress}%"></span></span> {r.progress}%</td></tr>')
         out.append("</table>")
-    out.append(f'<h2>{t("props.section")}</h2>{schematic(section, d)}'
-               f'<p class="meta">{t("props.map_legend")}</p>')
-    out.append(f'<h2>{t("props.reports")}</h2>')
+    out.append(f'<h2>{t("proposals.section")}</h2>{schematic(section, d)}'
+               f'<p class="meta">{t("proposals.map_legend")}</p>')
+    out.append(f'<h2>{t("proposals.reports")}</h2>')
     if not d.reports:
-        out.append(f"<p>{t('props.no_reports')}</p>")
+        out.append(f"<p>{t('proposals.no_reports')}</p>")
     for r in d.reports:
         thumbs = [uri for _, thumb in r.photos if thumb and (uri := _data_uri(folder / thumb))]
         out.append(f'<p>#{r.id} · {t(f"category.{r.category}")} · {t(f"state.{r.state}")} · {e(r.village or "—")}'
                    + (f" · km {r.river_km:.2f}" if r.river_km is not None else "") + "</p>"
                    + ('<div class="thumbs">' + "".join(f'<img alt="#{r.id}" src="{u}">' for u in thumbs) + "</div>"
                       if thumbs else ""))
-    out.append(f'<h2>{t("props.cleanups")}</h2>')
+    out.append(f'<h2>{t("proposals.cleanups")}</h2>')
     if not d.cleanups:
-        out.append(f"<p>{t('props.no_cleanups')}</p>")
+        out.append(f"<p>{t('proposals.no_cleanups')}</p>")
     for c in d.cleanups:
-        out.append(f'<p>{e(c.title)} · {_when(c.starts_at)[:10]} · {t(f"cleanup.state.{c.state}")}'
-                   + (f' · {t("props.kg", kg=f"{c.kg:g}")}' if c.kg is not None else "") + "</p>")
-    out.append(f'<h2>{t("props.history")}</h2><table>')
+        out.append(f'<p>{e(c.title)} · {_when(c.starts_at)[:10]} · {t(f"cleanups.state.{c.state}")}'
+                   + (f' · {t("proposals.kg", kg=f"{c.kg:g}")}' if c.kg is not None else "") + "</p>")
+    out.append(f'<h2>{t("proposals.history")}</h2><table>')
     for h in d.history:
-        out.append(f"<tr><td>{_when(h.at)}</td><td>{t(f'proposal.event.{h.action}')}</td><td>{e(h.actor)}</td>"
+        out.append(f"<tr><td>{_when(h.at)}</td><td>{t(f'proposals.event.{h.action}')}</td><td>{e(h.actor)}</td>"
                    f"<td>{e(h.note)}</td></tr>")
     out.append("</table>")
-    out.append(f'<p class="meta">{t("dossier.generated", at=_when(generated or datetime.now().astimezone()))}</p>'
+    out.append(f'<p class="meta">{t("proposals.dossier.generated", at=_when(generated or datetime.now().astimezone()))}</p>'
                "</body></html>")
     return "\n".join(out)

@@ -31,7 +31,7 @@ MAX_TEXT = 500
 class IntakeError(Refusal):
     """A problem the person can fix; `key` names the message (intake.error.<key>)."""
 
-    area = "intake"
+    area = "report"
 
 
 @dataclass(frozen=True)

@@ -64,11 +64,11 @@ def services(lang: str = "zh") -> list[dict]:
     return [{
         "service_code": code,
         "service_name": t(f"category.{code}", lang),
-        "description": t("export.service_description", lang, name=t(f"category.{code}", lang)),
+        "description": t("downloads.service_description", lang, name=t(f"category.{code}", lang)),
         "metadata": False,
         "type": "realtime",
         "keywords": ",".join(code.split("_")),
-        "group": t(f"export.group_{GROUPS[code]}", lang),
+        "group": t(f"downloads.group_{GROUPS[code]}", lang),
     } for code in CATEGORIES]
 
 
@@ -123,7 +123,7 @@ def parse(params: Mapping[str, str], now: datetime) -> Query:
 def _address(row: dict, lang: str) -> str:
     parts = [row["village"]] if row["village"] else []
     if row["river_km"] is not None:
-        parts.append(t("export.address_km", lang, km=f"{row['river_km']:.1f}"))
+        parts.append(t("downloads.address_km", lang, km=f"{row['river_km']:.1f}"))
     return " · ".join(parts)
 
 

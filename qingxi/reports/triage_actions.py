@@ -49,7 +49,7 @@ VERIFIED_NOTE = "verified"
 class DeskError(Refusal):
     """A refusal the person can act on; `key` names the message (desk.error.<key>)."""
 
-    area = "desk"
+    area = "triage"
 
 
 # What each desk action does with its note: (public by default, the person may choose). Hand-offs

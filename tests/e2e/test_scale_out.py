@@ -73,7 +73,7 @@ def test_two_processes_share_reports_photos_and_sign_in(chromium, pair, proxy, t
     page.goto(f"{b.url}/triage?lang=zh")  # ... is good on the other
     wait_idle(page)
     page.get_by_test_id("stSidebar").get_by_text("已登录").wait_for(timeout=30_000)
-    page.get_by_role("heading", name=t("desk.title", "zh")).wait_for(timeout=30_000)  # staff-only
+    page.get_by_role("heading", name=t("triage.title", "zh")).wait_for(timeout=30_000)  # staff-only
     page.close()
 
 

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 
 def open_app(lang: str | None = None, locale: str = "zh-CN") -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=60)
+    at = AppTest.from_file("../support/portal.py", default_timeout=60)
     at.context["locale"] = locale  # as a browser would send it
     if lang:
         at.query_params["lang"] = lang

@@ -10,9 +10,9 @@ from tests.pages.conftest import open_app, open_page
 
 
 def _admin_page_alone() -> None:
-    from pages import admin_users
+    from pages import accounts
 
-    admin_users.render()
+    accounts.render()
 
 
 def _user(username: str) -> User:

@@ -10,9 +10,9 @@ from qingxi.core.settings import current
 
 
 def _settings_alone() -> None:
-    from pages import admin_settings
+    from pages import settings
 
-    admin_settings.render()
+    settings.render()
 
 
 def page() -> AppTest:

@@ -16,10 +16,10 @@ from qingxi.core.settings import current
 
 
 def _page(name: str) -> None:
-    from pages import cleanup_days, cleanup_staff
+    from pages import cleanups, cleanups_staff
 
-    {"list": cleanup_days.render, "signup": cleanup_days.signup, "numbers": cleanup_days.numbers,
-     "plan": cleanup_staff.plan, "day": cleanup_staff.day}[name]()
+    {"list": cleanups.render, "signup": cleanups.signup, "numbers": cleanups.numbers,
+     "plan": cleanups_staff.plan, "day": cleanups_staff.day}[name]()
 
 
 def page(name: str, **params) -> AppTest:

@@ -9,9 +9,9 @@ from qingxi.core.settings import current
 
 
 def _desk_alone() -> None:
-    from pages import desk
+    from pages import triage
 
-    desk.render()
+    triage.render()
 
 
 def desk() -> AppTest:

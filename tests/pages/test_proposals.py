@@ -159,9 +159,9 @@ def test_the_demo_deputy_sees_alerts_for_overdue_and_awaiting_evaluation(as_demo
 
 
 def _home_alone() -> None:
-    from pages import deputies
+    from pages import proposals
 
-    deputies.home()
+    proposals.home()
 
 
 def test_the_home_is_for_deputies(as_demo):

@@ -57,9 +57,9 @@ def test_signboards_are_for_staff_only(sign_in_as):
 
 
 def _signboards_alone() -> None:
-    from pages import signboards
+    from pages import signs
 
-    signboards.render()
+    signs.render()
 
 
 def test_the_page_itself_refuses_the_public(app_env):

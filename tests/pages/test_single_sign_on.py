@@ -12,7 +12,7 @@ OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 
 
 def app(email: str | None, configured: bool = True, verified: object = True) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=60)
+    at = AppTest.from_file("../support/portal.py", default_timeout=60)
     at.query_params["lang"] = "zh"
     if configured:
         at.secrets["auth"] = OIDC

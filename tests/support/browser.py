@@ -163,7 +163,7 @@ def desk_act(page, rid: int, action: str, note: str = "", photo=None, unit: str 
     """Choose an action for the open report, fill in the fields it shows, and submit it."""
     from qingxi.core import i18n
 
-    key = next(k.removeprefix("desk.do.") for k, v in i18n.catalog("zh").items() if k.startswith("desk.do.") and v == action)
+    key = next(k.removeprefix("triage.do.") for k, v in i18n.catalog("zh").items() if k.startswith("triage.do.") and v == action)
     choose(page, page.locator(f".st-key-action{rid}").get_by_test_id("stSelectbox"), action)
     form = page.locator(f".st-key-act{rid}-{key}").get_by_test_id("stForm")  # the form of this action
     form.wait_for(timeout=30_000)

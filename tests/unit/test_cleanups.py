@@ -47,7 +47,7 @@ def test_only_litter_counts_and_construction_waste_at_half():
 def test_the_reminder_has_the_local_time_place_and_what_to_bring(lang):
     text = cu.reminder_text(event(), lang, code="AB3CDE")
     assert "2026-06-06 08:30–11:30" in text
-    assert t("cleanup.meeting_km", lang, km="1.0") in text
+    assert t("cleanups.meeting_km", lang, km="1.0") in text
     assert "手套" in text and "雨靴" in text and "1.0–1.5" in text
     assert "/cleanups?id=7" in text and "/cleanup-signup?code=AB3CDE" in text
     assert "AB3CDE" not in cu.reminder_text(event(), lang)  # without a code: for a group chat
@@ -55,7 +55,7 @@ def test_the_reminder_has_the_local_time_place_and_what_to_bring(lang):
 
 def test_the_reminder_names_a_village_meeting_point_and_says_when_nothing_is_needed():
     text = cu.reminder_text(event(meeting_village="沙柳村", meeting_km=None, equipment=[]), "en")
-    assert "Meet at: 沙柳村" in text and t("cleanup.no_equipment", "en") in text
+    assert "Meet at: 沙柳村" in text and t("cleanups.no_equipment", "en") in text
 
 
 def test_the_calendar_file_parses_with_times_in_shaliu():
@@ -85,13 +85,13 @@ def test_a_sign_up_qr_opens_its_own_page():
 def test_every_state_item_and_status_has_words():
     for lang in ("zh", "en"):
         for s in cu.STATES:
-            assert t(f"cleanup.state.{s}", lang)
+            assert t(f"cleanups.state.{s}", lang)
         for item in cu.ITEM_TYPES:
-            assert t(f"cleanup.item.{item}", lang)
+            assert t(f"cleanups.item.{item}", lang)
         for s in ("seated", "waitlisted", "cancelled"):
-            assert t(f"cleanup.status.{s}", lang)
+            assert t(f"cleanups.status.{s}", lang)
         for a in cu.ATTENDANCE:
-            assert t(f"cleanup.attendance.{a}", lang)
+            assert t(f"cleanups.attendance.{a}", lang)
 
 
 def test_every_refusal_has_words():
@@ -106,5 +106,5 @@ def test_every_refusal_has_words():
     assert len(keys) > 40
     for lang in ("zh", "en"):
         for key in keys:
-            assert t(f"cleanup.error.{key}", lang, most=1, low=0, high=1, length=8, group="g", taken=1, report=1,
+            assert t(f"cleanups.error.{key}", lang, most=1, low=0, high=1, length=8, group="g", taken=1, report=1,
                      item="x", state="s", left=1, seats=2)

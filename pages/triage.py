@@ -18,10 +18,10 @@ CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[�
 def render() -> None:
     user = current_user()
     if not permissions.can(user, "desk.view"):
-        st.error(t("desk.denied"))
+        st.error(t("triage.denied"))
         return
-    st.title(t("desk.title"))
-    outcome.show("desk")
+    st.title(t("triage.title"))
+    outcome.show("triage")
     with session() as s:
         villages = routing.villages(s)
         units = accounts.units(s)
@@ -34,24 +34,24 @@ def render() -> None:
     if (chosen := st.session_state.get("desk_report")) is not None:
         _detail(user, chosen)  # above the queue: no scrolling past forty reports to reach it
     if not queue.items:
-        st.info(t("desk.empty"))
+        st.info(t("triage.empty"))
     for item in queue.items:
         _row(item)
     _pager("desk_page", queue.page, queue.pages, queue.total)
 
 
 def _pager(key: str, page: int, pages: int, total: int) -> None:
-    st.caption(t("scale.desk.page", page=page, pages=pages, total=total))
+    st.caption(t("triage.queue.page", page=page, pages=pages, total=total))
     if pages > 1:
-        st.number_input(t("scale.desk.page_label"), min_value=1, max_value=pages, value=min(page, pages), step=1,
+        st.number_input(t("triage.queue.page_label"), min_value=1, max_value=pages, value=min(page, pages), step=1,
                         key=key)
 
 
 def _search(user, villages: dict[int, str]) -> None:
     """Any report, ended and hidden ones too: by tracking code, or village / category / state / dates."""
-    with st.expander(t("scale.desk.search"), icon=":material/search:"):
+    with st.expander(t("triage.queue.search"), icon=":material/search:"):
         with st.form("desk_search"):
-            code = st.text_input(t("scale.desk.code"), key="find_code", max_chars=12)
+            code = st.text_input(t("triage.queue.code"), key="find_code", max_chars=12)
             left, right = st.columns(2)
             village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="find_village",
                                      format_func=villages.get)
@@ -60,7 +60,7 @@ def _search(user, villages: dict[int, str]) -> None:
             state = left.selectbox(t("settings.desk.state"), [s.value for s in State], index=None,
                                    key="find_state", format_func=labels("state"))
             dates = right.date_input(t("map.filter.dates"), value=(), key="find_dates", format="YYYY-MM-DD")
-            if st.form_submit_button(t("scale.desk.run")):
+            if st.form_submit_button(t("triage.queue.run")):
                 since, until = settings().day_bounds(dates)
                 st.session_state["find"] = SearchFilter(code=code or None, village_id=village, category=category,
                                                         state=state, since=since, until=until)
@@ -71,20 +71,20 @@ def _search(user, villages: dict[int, str]) -> None:
             result = triage.search(s, user, found, page=st.session_state.get("find_page", 1),
                                    page_size=triage.PAGE_SIZE)
         if not result.total:
-            st.info(t("scale.desk.none"))
+            st.info(t("triage.queue.none"))
             return
         for r in result.rows:
             line, act = st.columns([5, 1])
             parts = [f"#{r['id']} `{r['code']}`", t("category." + r["category"]), t("state." + r["state"]),
-                     r["village"] or "—", text.when(r["created_at"])] + ([t("scale.desk.hidden")] if r["hidden"] else [])
+                     r["village"] or "—", text.when(r["created_at"])] + ([t("triage.queue.hidden")] if r["hidden"] else [])
             line.markdown(" · ".join(parts))
-            act.button(t("desk.open"), key=f"find{r['id']}", on_click=st.session_state.__setitem__,
+            act.button(t("triage.open"), key=f"find{r['id']}", on_click=st.session_state.__setitem__,
                        args=("desk_report", r["id"]))
         _pager("find_page", result.page, result.pages, result.total)
 
 
 def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:
-    with st.expander(t("desk.filters"), icon=":material/filter_list:"):
+    with st.expander(t("triage.filters"), icon=":material/filter_list:"):
         left, right = st.columns(2)
         category = left.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="desk_category",
                                   format_func=labels("category"))
@@ -92,7 +92,7 @@ def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:
                                 key="desk_state", format_func=labels("state"))
         village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="desk_village",
                                  format_func=villages.get)
-        unit = right.selectbox(f'{t("desk.filters")} · {t("settings.desk.unit")}', list(units), index=None,
+        unit = right.selectbox(f'{t("triage.filters")} · {t("settings.desk.unit")}', list(units), index=None,
                                key="desk_unit", format_func=units.get)
     return QueueFilter(village_id=village, category=category, state=state, unit_id=unit)
 
@@ -109,10 +109,10 @@ def _row(item: triage.QueueItem) -> None:
         head, act = st.columns([5, 1])
         title = f"#{item.id} · {t(f'category.{item.category}')} · {t(f'state.{item.state}')} · {item.village or '—'}"
         head.markdown(f":red[**{title}**]" if overdue else f"**{title}**")  # overdue glows
-        head.caption(" ".join(f"{CLOCK_MARK[c.state]} {t(f'desk.clock.{c.name}')}" for c in item.clocks)
-                     + f" · {t(f'desk.priority.{item.priority}')} · {text.age(item.created_at)}"
-                     + (f" · {t('desk.off_river')}" if item.off_river else ""))
-        act.button(t("desk.open"), key=f"open{item.id}", on_click=st.session_state.__setitem__,
+        head.caption(" ".join(f"{CLOCK_MARK[c.state]} {t(f'triage.clock.{c.name}')}" for c in item.clocks)
+                     + f" · {t(f'triage.priority.{item.priority}')} · {text.age(item.created_at)}"
+                     + (f" · {t('triage.off_river')}" if item.off_river else ""))
+        act.button(t("triage.open"), key=f"open{item.id}", on_click=st.session_state.__setitem__,
                    args=("desk_report", item.id))
 
 
@@ -120,23 +120,23 @@ def _detail(user, report_id: int) -> None:
     read = outcome.attempt(lambda: _read(user, report_id))
     if not read.ok:
         st.session_state.pop("desk_report", None)
-        st.error(read.message if read.incident else t("desk.denied"))  # no such report reads as not yours
+        st.error(read.message if read.incident else t("triage.denied"))  # no such report reads as not yours
         return
     d = read.value
     st.subheader(f"#{d.id} {d.code} · {t(f'category.{d.category}')}")
     st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
     if d.off_river:
-        st.warning(t("desk.off_river"))
+        st.warning(t("triage.off_river"))
     st.text(d.description or "—")
-    st.caption(t("desk.reporter", name=d.reporter_name or "—", phone=d.reporter_phone or "—"))
+    st.caption(t("triage.reporter", name=d.reporter_name or "—", phone=d.reporter_phone or "—"))
     folder = settings().photo_dir
     shown = [str(folder / name) for _, _, name, hidden in d.photos if not hidden]
     if shown:
         st.image(shown, width=180)
-    with st.expander(t("desk.history")):
+    with st.expander(t("triage.history")):
         for h in d.history:
             st.text(f"{text.when(h.at)} · {t(f'state.{h.to_state}')} · {h.actor or '—'}"
-                    f"{'' if h.public else ' · ' + t('desk.private')}\n{h.note}")
+                    f"{'' if h.public else ' · ' + t('triage.private')}\n{h.note}")
     if d.actions:
         _act(user, d)
     if permissions.can(user, "report.moderate"):
@@ -158,43 +158,43 @@ def _moderate(user, d: triage.Detail) -> None:
                 photo = st.selectbox(t("settings.desk.photo"), visible, format_func=lambda pid: f"#{pid}")
                 reason = st.text_input(t("settings.desk.reason"), key=f"photo_reason{d.id}")
                 if st.form_submit_button(t("settings.desk.hide_photo")):
-                    outcome.act("desk", lambda: triage.hide_photo(engine(), user, photo, reason), t("desk.done"))
+                    outcome.act("triage", lambda: triage.hide_photo(engine(), user, photo, reason), t("triage.done"))
                     st.rerun()
         with st.form(f"redact{d.id}"):
             new = st.text_area(t("settings.desk.description"), value=d.description or "", key=f"redact_text{d.id}")
             reason = st.text_input(t("settings.desk.reason"), key=f"redact_reason{d.id}")
             if st.form_submit_button(t("settings.desk.redact")):
-                outcome.act("desk", lambda: triage.redact(engine(), user, d.id, new, reason), t("desk.done"))
+                outcome.act("triage", lambda: triage.redact(engine(), user, d.id, new, reason), t("triage.done"))
                 st.rerun()
 
 
 def _act(user, d: triage.Detail) -> None:
     """Choose an action, then fill in only what it needs; what the note's readers will be is said."""
-    action = st.selectbox(t("desk.action"), d.actions, format_func=labels("desk.do"), key=f"action{d.id}")
+    action = st.selectbox(t("triage.action"), d.actions, format_func=labels("triage.do"), key=f"action{d.id}")
     if action is None:
         return
     # Keyed by the action: a new form for each choice (and a st-key-act<id>-<action> class to find it by).
     with st.container(key=f"act{d.id}-{action}"), st.form(f"act{d.id}-{action}", clear_on_submit=True):
         unit = priority = target = photo = None
         if action == "dispatch":
-            unit = st.selectbox(t("desk.unit"), list(d.units), format_func=d.units.get,
+            unit = st.selectbox(t("triage.unit"), list(d.units), format_func=d.units.get,
                                 index=list(d.units).index(d.suggested_unit) if d.suggested_unit in d.units else None)
         if action == "priority":
-            priority = st.segmented_control(t("desk.priority_label"), ["urgent", "normal"], default=d.priority,
-                                            format_func=labels("desk.priority"))
+            priority = st.segmented_control(t("triage.priority_label"), ["urgent", "normal"], default=d.priority,
+                                            format_func=labels("triage.priority"))
         if action == "merge":
-            target = st.number_input(t("desk.merge_into"), min_value=1, step=1, value=None)
+            target = st.number_input(t("triage.merge_into"), min_value=1, step=1, value=None)
         note, public = "", False
         if action in triage.NOTES:
             public, choice = triage.NOTES[action]
-            note = st.text_area(t("desk.note"), value=d.templates[0].text if d.templates else "")
+            note = st.text_area(t("triage.note"), value=d.templates[0].text if d.templates else "")
             if choice:
-                public = st.checkbox(t("desk.public"), value=public, key=f"public{d.id}{action}")
+                public = st.checkbox(t("triage.public"), value=public, key=f"public{d.id}{action}")
             else:
-                st.caption(t("desk.note_public" if public else "desk.note_private"))
+                st.caption(t("triage.note_public" if public else "triage.note_private"))
         if action == "resolve":
-            photo = st.file_uploader(t("desk.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
-        if st.form_submit_button(t("desk.do_it"), type="primary"):
+            photo = st.file_uploader(t("triage.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+        if st.form_submit_button(t("triage.do_it"), type="primary"):
             _run(user, d.id, action, note, unit, priority, public, target, photo.getvalue() if photo else None)
             st.rerun()
 
@@ -221,4 +221,4 @@ def _run(user, rid: int, action: str, note: str, unit, priority, public: bool, t
         "reopen": lambda: triage.reopen(eng, user, rid, note),
         "reply": lambda: triage.reply(eng, user, rid, note, public),
     }
-    outcome.act("desk", calls[action], t("desk.done"))
+    outcome.act("triage", calls[action], t("triage.done"))

@@ -108,12 +108,12 @@ def _clocks(user) -> None:
     with session() as s:
         targets = clocks.targets(s)
     for priority in clocks.PRIORITIES:
-        st.subheader(t(f"desk.priority.{priority}"))
+        st.subheader(t(f"triage.priority.{priority}"))
         with st.form(f"targets_{priority}"):
             cols = st.columns(len(clocks.CLOCKS))
             for col, clock in zip(cols, clocks.CLOCKS):
                 seconds = targets[priority][clock]
-                col.number_input(t(f"desk.clock.{clock}"), min_value=1, max_value=clocks.MAX_SECONDS, step=60,
+                col.number_input(t(f"triage.clock.{clock}"), min_value=1, max_value=clocks.MAX_SECONDS, step=60,
                                  value=seconds, key=f"target_{priority}_{clock}",
                                  help=t("settings.clocks.seconds_help"))
                 col.caption(_duration(seconds))

@@ -67,8 +67,8 @@ def _proposals(code: str) -> None:
     """The published deputies' proposals this report supports, each a link to its page."""
     rows = P.proposals_for_code(engine(), code)
     if rows:
-        st.subheader(t("props.supports"))
-        st.caption(t("props.supports_caption"))
+        st.subheader(t("proposals.supports"))
+        st.caption(t("proposals.supports_caption"))
         for row in rows:
             proposals.link(row)
 
@@ -76,7 +76,7 @@ def _proposals(code: str) -> None:
 def _cleaned_by(code: str) -> None:
     """The volunteer clean-up days that cleared this report, each a link to its page."""
     for ev in cu.cleaned_by(engine(), code):
-        routes.link(routes.CLEANUPS, t("cupage.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
+        routes.link(routes.CLEANUPS, t("cleanups.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
                     ":material/volunteer_activism:", id=ev.id)
 
 

@@ -49,7 +49,7 @@ def _filters(base: public.MapBase) -> tuple[public.Filter, public.Filter]:
         village = st.selectbox(t("map.filter.village"), list(base.village_names), index=None, key="map_village",
                                format_func=base.village_names.get, placeholder=t("map.filter.all_villages"))
         dates = st.date_input(t("map.filter.dates"), value=recent, key="map_dates", format="YYYY-MM-DD",
-                              help=t("scale.map.recent_help", days=public.RECENT_DAYS))
+                              help=t("map.recent_help", days=public.RECENT_DAYS))
         km = st.slider(t("map.filter.km"), 0.0, base.reach_km, (0.0, base.reach_km), step=0.1,
                        format="%.1f", key="map_km")
     return (public.map_filter(categories, kinds, village, dates, km, base.reach_km),

@@ -57,7 +57,7 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
         else:
             st.error(f"{f.name}: {prepared.message}")
     if len(good) > intake.MAX_PHOTOS:
-        st.error(t("intake.error.too_many_photos", most=intake.MAX_PHOTOS))
+        st.error(t("report.error.too_many_photos", most=intake.MAX_PHOTOS))
     if good:
         st.image([p.thumb for _, p in good], width=120)
     return good
