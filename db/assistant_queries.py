@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -45,8 +45,10 @@ def synonym(session: Session, word: str) -> AssistantSynonym | None:
 
 def knowledge_version(session: Session) -> tuple:
     """Changes whenever an entry or a synonym is added, edited or retired (the index is rebuilt)."""
-    faq = session.execute(select(func.count(), func.max(AssistantFaq.updated_at),
-                                 func.sum(AssistantFaq.id))).one()
+    active = case((AssistantFaq.active.is_(True), 1), else_=0)
+    faq = session.execute(select(func.count(), func.max(AssistantFaq.updated_at), func.sum(AssistantFaq.id),
+                                 func.sum(active), func.sum(func.length(AssistantFaq.question)
+                                                            + func.length(AssistantFaq.variants)))).one()
     syn = session.execute(select(func.count(), func.max(AssistantSynonym.id))).one()
     return tuple(faq) + tuple(syn)
 
