@@ -79,7 +79,7 @@ def answer(engine: Engine, question: str, lang: str = "zh", *, now: datetime | N
         if found := live.proposal(engine, question, lang, now):
             return _live(found, lang)
     hits = knowledge.indexes(engine)[lang].search(question, top=3)
-    if hits and hits[0].confidence >= knowledge.THRESHOLD:
+    if hits and knowledge.sure(hits):
         e = hits[0].entry
         return Answer(e.answer, False, "faq", lang,
                       [{"type": "faq", "key": e.key, "title": e.question, "links": list(e.links)}],

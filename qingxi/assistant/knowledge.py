@@ -26,7 +26,8 @@ LANGS = ("zh", "en")
 MAX_QUESTION = 200
 MAX_ANSWER = 2000
 MAX_WORD = 40
-THRESHOLD = 0.55  # confidence below which the assistant says it is not sure
+THRESHOLD = 0.5   # confidence below which the assistant says it is not sure
+ANSWER_PART = 0.7  # an answer's own words count for less than the ways the question is asked
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Hit:
     entry: Entry
     score: float        # BM25
     confidence: float   # 0–1: the share of the question's weight the entry covers
+    word_matched: bool = True  # a whole word matched, not single characters only
 
 
 def _entry(row: AssistantFaq) -> Entry:
@@ -75,11 +77,13 @@ class Index:
     def __init__(self, entries: list[Entry], synonyms: dict[str, str]):
         self.entries, self.synonyms = entries, synonyms
         self.docs: list[tuple[int, list[str]]] = []
+        self.part: list[float] = []  # 1 for a question or variant, less for the answer's words
         for i, e in enumerate(entries):
-            for doc in (e.question, *e.variants):
+            for doc, part in ((e.question, 1.0), *((v, 1.0) for v in e.variants), (e.answer, ANSWER_PART)):
                 toks = text.tokens(doc, synonyms)
                 if toks:
                     self.docs.append((i, toks))
+                    self.part.append(part)
         self.retriever = None
         df: dict[str, int] = {}
         for _, toks in self.docs:
@@ -87,7 +91,7 @@ class Index:
                 df[tok] = df.get(tok, 0) + 1
         n = max(len(self.docs), 1)
         self.idf = {tok: math.log(1 + (n - c + 0.5) / (c + 0.5)) for tok, c in df.items()}
-        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.unknown_idf = 0.6 * math.log(1 + (n + 0.5) / 0.5)  # a word the FAQ never uses
         self.sets = [set(toks) for _, toks in self.docs]
         if self.docs:
             self.retriever = bm25s.BM25()
@@ -104,15 +108,30 @@ class Index:
         scores = np.asarray(self.retriever.get_scores(toks), dtype=float)
         total = sum(self.weight(t) for t in set(toks)) or 1.0
         best: dict[int, tuple[float, float]] = {}
+        words: dict[int, bool] = {}
         for d in np.argsort(-scores)[: max(top * 8, 20)]:
             if scores[d] <= 0:
                 break
             i, _ = self.docs[d]
-            covered = sum(self.weight(t) for t in set(toks) if t in self.sets[d]) / total
+            covered = self.part[d] * sum(self.weight(t) for t in set(toks) if t in self.sets[d]) / total
             score, conf = best.get(i, (0.0, 0.0))
-            best[i] = (max(score, float(scores[d])), max(conf, covered))
+            best[i] = (max(score, self.part[d] * float(scores[d])), max(conf, covered))
+            words[i] = words.get(i, False) or any(not t.startswith("#") and t in self.sets[d] for t in toks)
         ranked = sorted(best.items(), key=lambda kv: (kv[1][1] * 0.6 + min(kv[1][0] / 12, 1) * 0.4), reverse=True)
-        return [Hit(self.entries[i], score, conf) for i, (score, conf) in ranked[:top]]
+        return [Hit(self.entries[i], score, conf, words[i]) for i, (score, conf) in ranked[:top]]
+
+
+def sure(hits: list[Hit]) -> bool:
+    """Confident enough to answer with the first hit: over the threshold, matched on a whole word
+    (not single characters only), and not tied with a different topic."""
+    top = hits[0]
+    if top.confidence < THRESHOLD or not top.word_matched:
+        return False
+    if len(hits) > 1:
+        second = hits[1]
+        if second.confidence >= top.confidence - 0.02 and second.score >= 0.95 * top.score:
+            return False
+    return True
 
 
 _CACHE: dict[str, tuple[tuple, dict[str, Index]]] = {}

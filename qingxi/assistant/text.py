@@ -20,6 +20,7 @@ _LATIN = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 ZH_STOP = frozenset("""的 了 吗 呢 啊 吧 呀 哦 嘛 么 我 你 他 她 它 我们 你们 是 在 有 和 与 或 就 都 也 还 又 这 那 这个 那个
 一个 一下 请问 请 问 想 要 能 会 可以 可不可以 能不能 怎么 怎么样 怎样 如何 什么 为什么 哪 哪里 哪儿 吗 么 呐 哈 嗯 喂 好 好的
 谢谢 您 给 让 把 被 着 过 得 地 个 些 点 下 上 去 来 说 问 知道 一 不 没 没有 多少 几 自己 现在 已经 应该 需要 到 从 对 跟
+什 么 怎 很 干 哪 但 但是 是不是 干什么 干嘛 哪些 好多 非常 特别 一步 那么 这么 还是 然后 因为 所以 如果 时候 东西 事情 事
 """.split())
 EN_STOP = frozenset("""a an the is are was were be been am i me my mine you your we our it its this that of to in on at for
 and or how what when where who which why do does did can could will would should may might please there here with by from
