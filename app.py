@@ -4,6 +4,8 @@ import streamlit as st
 from pages import (
     admin_settings,
     admin_users,
+    assistant,
+    assistant_inbox,
     cleanup_days,
     cleanup_staff,
     dashboard,
@@ -66,6 +68,7 @@ def pages_for(user: User | None) -> dict[str, list]:
         st.Page(cleanup_days.numbers, title=t("cupage.nav_numbers"), icon=":material/bar_chart:",
                 url_path=routes.CLEANUP_NUMBERS),
         st.Page(exports.render, title=t("export.nav"), icon=":material/download:", url_path=routes.DOWNLOADS),
+        st.Page(assistant.render, title=t("assistant.page.nav"), icon=":material/chat:", url_path=routes.ASSISTANT),
         # Reached by links and QR codes, not from the menu: one proposal (?id=), one sign-up (?code=).
         st.Page(proposal_page.render, title=t("proposal.title"), icon=":material/description:",
                 url_path=routes.PROPOSAL, visibility="hidden"),
@@ -84,6 +87,9 @@ def pages_for(user: User | None) -> dict[str, list]:
                             url_path=routes.OVERVIEW))
     if permissions.can(user, "desk.view"):
         work.append(st.Page(desk.render, title=t("desk.nav"), icon=":material/inbox:", url_path=routes.DESK))
+    if permissions.can(user, "assistant.inbox"):
+        work.append(st.Page(assistant_inbox.render, title=t("assistant.inbox.nav"), icon=":material/support_agent:",
+                            url_path=routes.ASSISTANT_INBOX))
     if permissions.can(user, "cleanup.plan"):
         work.append(st.Page(cleanup_staff.plan, title=t("cupage.nav_plan"), icon=":material/event_note:",
                             url_path=routes.CLEANUP_PLAN))
