@@ -13,11 +13,11 @@ AREA = "assistant_inbox"
 
 
 def render() -> None:
-    st.title(t("assistant.inbox.title"))
     user = current_user()
-    if not permissions.can(user, "assistant.inbox"):
-        st.warning(t("outcome.denied"))
+    if not permissions.can(user, "assistant.inbox"):  # the menu hides it; a deep link is refused here too
+        st.error(t("access.staff_only"))
         return
+    st.title(t("assistant.inbox.title"))
     outcome.show(AREA)
     _weeks(user)
     _conversations(user)

@@ -63,6 +63,15 @@ def test_hand_over_staff_reply_and_the_villager_reads_it(sign_in_as, monkeypatch
 
 
 def test_the_inbox_is_for_staff_and_handlers_only(sign_in_as):
+    from streamlit.testing.v1 import AppTest
+
+    def inbox():
+        from pages import assistant_inbox
+
+        assistant_inbox.render()
+
+    direct = AppTest.from_function(inbox, default_timeout=60).run()  # a deep link past the menu
+    assert [e.value for e in direct.error] == ["这一页只对工作人员开放，请先登录。"] and not direct.title
     public = open_app()
     assert "questions-inbox" not in [i.get("url_pathname") for i in public._registered_pages.values()]
     sign_in_as("deputy")
