@@ -168,10 +168,10 @@ ENTRIES: list[tuple[str, tuple[str, ...], dict[str, tuple[str, list[str], str]]]
     ("report.edit", ("track",), {
         "zh": ("提交以后能修改或撤回吗？", ["报错了", "想撤回举报", "修改上报内容", "删除上报", "发错了"],
                "提交以后不能自己修改或删除。要补充情况，可以在查进度页面说明问题还在时附上；报错了请说「转人工」，"
-               "工作人员会处理（比如标为无效）。同样的照片再发一次不会重复建单，会给你原来的查询码。"),
+               "工作人员会处理（比如标为无效）。在同一个浏览器里把同样的照片再发一次，不会重复建单，会给你原来的查询码。"),
         "en": ("Can I change or withdraw a report?", ["delete my report", "made a mistake"],
                "Not by yourself once sent. Say “human” and staff will handle it (e.g. close it as invalid). The "
-               "same photos sent again give the first report's code, not a second report."),
+               "same photos sent again from the same browser give the first report's code, not a second report."),
     }),
     ("report.cleaned", ("report",), {
         "zh": ("我自己已经清理了还要报吗？", ["我捡掉了", "自己清理了", "已经收拾了"],
