@@ -50,6 +50,9 @@ def _links(links: list[str]) -> None:
 def render() -> None:
     st.title(t("assistant.page.title"))
     st.caption(t("assistant.page.intro"))
+    # Pinned to the bottom wherever it is called: read it first, so the answer shows in this run.
+    if question := st.chat_input(t("assistant.page.placeholder"), max_chars=assistant.MAX_ASK):
+        _ask(question)
     if not st.session_state.get(LOG):
         with st.chat_message("assistant", avatar="💧"):
             st.text(t("assistant.page.hello"))
@@ -61,6 +64,3 @@ def render() -> None:
                 if message.get("ref"):
                     key = f"assistant_fb_{i}"
                     st.feedback("thumbs", key=key, on_change=_rate, args=(message["ref"], key))
-    if question := st.chat_input(t("assistant.page.placeholder"), max_chars=assistant.MAX_ASK):
-        _ask(question)
-        st.rerun()

@@ -42,7 +42,8 @@ def language(question: str, lang: str) -> str:
     """The language to answer in: the question's own when it is plainly Chinese or English."""
     if text.is_chinese(question):
         return "zh"
-    if re.search(r"[A-Za-z]{3,}", question) and not live.find_code(question):
+    words = live.CODE_LIKE.sub(" ", question)  # a code alone says nothing of the language
+    if re.search(r"[A-Za-z]{3,}", words):
         return "en"
     return lang if lang in knowledge.LANGS else "zh"
 

@@ -26,6 +26,7 @@ from qingxi.reports import OPEN_STATES, track
 _WORD = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{6}|[A-Za-z0-9]{8})(?![A-Za-z0-9])")
 _CODE_WORDS = re.compile(r"查询码|编号|码|举报|上报|报的|code|report|track", re.I)
 CONVERSATION_LENGTH = 8
+CODE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]*\d[A-Za-z0-9]*(?![A-Za-z0-9])|(?<![A-Za-z0-9])[A-Z0-9]{6,8}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
