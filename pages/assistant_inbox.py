@@ -23,6 +23,7 @@ def render() -> None:
     _conversations(user)
     if permissions.can(user, "assistant.faq"):
         _candidates(user)
+        _faq(user)
         _synonyms(user)
 
 
@@ -100,3 +101,30 @@ def _synonyms(user) -> None:
             st.rerun()
     known = assistant.synonyms(engine())
     st.caption(t("assistant.list_sep").join(f"{w} → {c}" for w, c in sorted(known.items())))
+
+
+def _faq(user) -> None:
+    """The FAQ itself: pick an entry (or a new one), change it, retire it or bring it back."""
+    st.subheader(t("assistant.inbox.faq"))
+    entries = assistant.entries(engine(), user)
+    choices = [None, *range(len(entries))]
+    picked = st.selectbox(t("assistant.inbox.faq_pick"), choices, key="assistant_faq_pick",
+                          format_func=lambda i: t("assistant.inbox.faq_new") if i is None else
+                          f"{'' if entries[i].active else '✕ '}{entries[i].key} · {entries[i].lang} · {entries[i].question}")
+    e = entries[picked] if picked is not None else None
+    with st.form(f"assistant_faq_{e.id if e else 'new'}"):
+        left, right = st.columns(2)
+        key = left.text_input(t("assistant.inbox.faq_key"), value=e.key if e else "", max_chars=40, disabled=e is not None)
+        lang_code = right.selectbox(t("assistant.inbox.faq_lang"), ("zh", "en"), index=0 if not e or e.lang == "zh" else 1,
+                                    disabled=e is not None)
+        question = st.text_input(t("assistant.inbox.faq_question"), value=e.question if e else "", max_chars=200)
+        variants = st.text_area(t("assistant.inbox.faq_variants"), value="\n".join(e.variants) if e else "")
+        answer = st.text_area(t("assistant.inbox.answer"), value=e.answer if e else "", max_chars=2000)
+        links = st.text_input(t("assistant.inbox.faq_links"), value=" ".join(e.links) if e else "")
+        active = st.checkbox(t("assistant.inbox.faq_active"), value=e.active if e else True)
+        if st.form_submit_button(t("assistant.inbox.faq_save")):
+            outcome.act(AREA, lambda: assistant.save_entry(
+                engine(), user, key=e.key if e else key, lang=e.lang if e else lang_code, question=question,
+                answer=answer, variants=variants, links="\n".join(links.split()), active=active),
+                t("assistant.inbox.faq_saved"))
+            st.rerun()

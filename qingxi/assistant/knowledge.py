@@ -14,6 +14,7 @@ from datetime import datetime
 import bm25s
 import numpy as np
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from db import assistant_queries as q
 from db.engine import session_scope
@@ -56,7 +57,15 @@ def _entry(row: AssistantFaq) -> Entry:
 
 
 def ensure_seeded(engine: Engine) -> bool:
-    """Install the starting FAQ and synonyms into empty tables (once); True when it did."""
+    """Install the starting FAQ and synonyms into empty tables (once); True when it did. Two
+    processes starting together: the second one's rows clash with the first's and are dropped."""
+    try:
+        return _seed(engine)
+    except IntegrityError:
+        return False
+
+
+def _seed(engine: Engine) -> bool:
     with session_scope(engine) as s:
         if q.faq_count(s):
             return False
@@ -162,7 +171,10 @@ def indexes(engine: Engine) -> dict[str, Index]:
 
 
 def entries(engine: Engine, user, *, active_only: bool = False) -> list[Entry]:
-    """Every entry, for the staff's FAQ editor."""
+    """Every entry, for the staff's FAQ editor (the starting ones installed first if need be)."""
+    with acting(engine, user, "assistant.faq"):
+        pass  # the role is checked before anything is read or seeded
+    ensure_seeded(engine)
     with acting(engine, user, "assistant.faq") as c:
         return [_entry(r) for r in q.faq_entries(c.session, active_only=active_only)]
 

@@ -85,3 +85,21 @@ def test_handlers_see_the_inbox_but_not_the_faq_tools(sign_in_as):
     assert not at.exception
     headers = [s.value for s in at.subheader]
     assert "每周统计" in headers and not any("同义词" in h for h in headers)
+
+
+def test_staff_edit_an_faq_answer_and_the_chat_says_the_new_one(sign_in_as, monkeypatch):
+    import ui
+
+    sign_in_as("staff")
+    at = open_page(open_app(), "questions-inbox")
+    assert not at.exception
+    pick = at.selectbox(key="assistant_faq_pick")
+    entry = next(o for o in pick.options if "privacy.phone · zh" in o)
+    pick.set_value(pick.options.index(entry) - 1).run()  # option 0 is "new entry" (None)
+    answer = next(a for a in at.text_area if a.label == "回答" and "不会公开" in a.value)
+    answer.set_value("不会公开。电话只给工作人员回访用。")  # a form sends its fields on submit
+    next(b for b in at.button if b.label == "保存条目").click().run()
+    assert any("条目已保存" in s.value for s in at.success)
+    monkeypatch.setattr(ui, "session_token", lambda: None)
+    said = ask(open_page(open_app(), "ask"), "我的电话会公开吗")
+    assert "不会公开。电话只给工作人员回访用。" in said
