@@ -20,8 +20,8 @@ HUMAN = re.compile(r"转人工|人工客服|找人工|真人|人工服务|接人
                    r"\bhuman\b|\bagent\b|\breal person\b|\bspeak to (a |some)?(person|one|staff)\b", re.I)
 COMPLAINT = re.compile(r"投诉|不作为|敷衍|太差了|太慢了|气死|骂人|没人理|拖着不办|\bcomplain|\bcomplaint", re.I)
 CLEANUP = re.compile(r"清理|清洁|捡垃圾|志愿|护河活动|clean.?up|volunteer", re.I)
-WHEN = re.compile(r"下次|下一次|什么时候|啥时候|几号|哪天|哪一天|最近|近期|还有.{0,4}(名额|位置|空位)|名额|几时|"
-                  r"when|next|upcoming|seats?\b|places? left", re.I)
+WHEN = re.compile(r"下次|下一次|什么时候|啥时候|几号|哪天|哪一天|最近|近期|明天|后天|周.|星期.|礼拜.|\d+\s*[日号]|有没有|有吗|还有.{0,4}(名额|位置|空位)|名额|几时|"
+                  r"when|next|upcoming|tomorrow|(mon|tues|wednes|thurs|fri|satur|sun)day|seats?\b|places? left", re.I)
 PROPOSAL = re.compile(r"建议|提案|议案|proposal", re.I)
 PROGRESS = re.compile(r"进展|进度|怎么样|到哪|办得|答复了|办好|状态|progress|status|how far", re.I)
 
@@ -73,7 +73,7 @@ def answer(engine: Engine, question: str, lang: str = "zh", *, now: datetime | N
     if found := live.find_code(question):
         return _live(live.report_state(engine, *found, lang), lang)
     if CLEANUP.search(question) and WHEN.search(question):
-        return _live(live.next_cleanups(engine, lang, now), lang)
+        return _live(live.next_cleanups(engine, lang, now, question=question), lang)
     if found := live.village(engine, question, lang, now):
         return _live(found, lang)
     if PROPOSAL.search(question) and PROGRESS.search(question):

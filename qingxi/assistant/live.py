@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -77,10 +77,49 @@ def _local(at: datetime) -> datetime:
     return at.astimezone(settings().timezone)
 
 
-def next_cleanups(engine: Engine, lang: str, now: datetime | None = None, most: int = 3) -> Live:
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
+_EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def asked_day(question: str, today: date) -> tuple[str, object] | None:
+    """The day a question names, if any: ("date", a date) for 明天 / 后天 / 6月13日 / 13号 /
+    tomorrow, ("weekday", 0–6) for 周六 / 星期六 / 礼拜六 / 周末 / Saturday."""
+    folded = question.lower()
+    if "明天" in question or "tomorrow" in folded:
+        return "date", today + timedelta(days=1)
+    if "后天" in question:
+        return "date", today + timedelta(days=2)
+    if m := re.search(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]", question):
+        month, day = int(m.group(1) or today.month), int(m.group(2))
+        try:
+            found = date(today.year, month, day)
+        except ValueError:
+            return None
+        return "date", found if found >= today else date(today.year + 1, month, day)
+    if m := re.search(r"(?:周|星期|礼拜)([一二三四五六日天])|周(末)", question):
+        return "weekday", _WEEKDAYS[m.group(1) or m.group(2)]
+    for i, name in enumerate(_EN_WEEKDAYS):
+        if name in folded:
+            return "weekday", i
+    return None
+
+
+def next_cleanups(engine: Engine, lang: str, now: datetime | None = None, most: int = 3,
+                  question: str = "") -> Live:
     at = clock.now(now)
     days = [e for e in cleanups.events(engine, None, now=at, upcoming_only=True)
-            if e.state in ("published", "full") and e.starts_at > at][:most]
+            if e.state in ("published", "full") and e.starts_at > at]
+    wanted = asked_day(question, _local(at).date())
+    if wanted is not None:
+        kind, value = wanted
+        on_day = [e for e in days if (_local(e.starts_at).date() == value if kind == "date"
+                                      else _local(e.starts_at).weekday() == value)]
+        if not on_day:
+            other = next_cleanups(engine, lang, now, most)
+            return Live("cleanups", t("assistant.live.none_that_day", lang) + "\n" + other.text, other.links,
+                        other.data)
+        days = on_day
+    days = days[:most]
     if not days:
         return Live("cleanups", t("assistant.live.no_cleanups", lang), ("cleanups",))
     lines = []

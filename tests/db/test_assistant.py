@@ -85,6 +85,19 @@ def test_the_next_clean_up_days_with_seats_left(engine, people):
     assert "27 places left" in A.answer(engine, "when is the next clean-up?", "en", now=T0).text
 
 
+def test_a_clean_up_on_the_day_asked_for(engine, people):
+    start = T0 + timedelta(days=3)  # Saturday 13 June, 10:00 in Shaliu
+    plan = Plan(title="周六清理日", starts_at=start, ends_at=start + timedelta(hours=3), km_from=1.0, km_to=2.0,
+                capacity=30, meeting_km=1.0)
+    cu.publish(engine, people.staff, cu.create(engine, people.staff, plan, now=T0), now=T0)
+    for question in ("这周六有清理活动吗", "6月13日清理还有名额吗", "13号去清理行吗 还有名额伐"):
+        got = A.answer(engine, question, "zh", now=T0)
+        assert got.kind == "cleanups" and "周六清理日" in got.text and "那天没有" not in got.text, question
+    sunday = A.answer(engine, "星期天有清理活动吗", "zh", now=T0)
+    assert sunday.text.startswith("那天没有开放报名的清理日") and "周六清理日" in sunday.text
+    assert "No clean-up day" in A.answer(engine, "any clean-up on Monday?", "en", now=T0).text
+
+
 def test_no_clean_up_day_open_is_said_plainly(engine, people):
     got = A.answer(engine, "最近有没有清理活动可以报名", "zh", now=T0)
     assert got.kind == "cleanups" and "没有开放报名" in got.text
