@@ -205,8 +205,8 @@ def candidates(engine: Engine, user) -> list[Candidate]:
 def make_entry(engine: Engine, user, question_id: int, answer: str, *, key: str | None = None,
                now: datetime | None = None) -> int:
     """One click: the candidate's question becomes a new entry with the staff's answer."""
-    with session_scope(engine) as s:
-        row = q.question(s, question_id)
+    with acting(engine, user, "assistant.faq") as c:  # the role first, then the question
+        row = q.question(c.session, question_id)
         if row is None or row.candidate != "open":
             raise AssistantError("not_found")
         question, lang = row.question[: knowledge.MAX_QUESTION], row.lang

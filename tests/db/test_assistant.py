@@ -177,6 +177,8 @@ def test_not_sure_names_two_topics_hands_over_and_becomes_a_candidate(engine, pe
     assert cand.question == "今天天气怎么样"
     with pytest.raises(Denied):
         A.candidates(engine, people.handler)
+    with pytest.raises(Denied):
+        A.make_entry(engine, people.handler, cand.id, "乱答")
     A.make_entry(engine, people.staff, cand.id, "天气请看气象台；下雨天河边湿滑，请注意安全。", now=T0)
     again = A.answer(engine, "今天天气怎么样", "zh", now=T0)
     assert again.kind == "faq" and "气象台" in again.text
