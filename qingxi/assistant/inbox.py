@@ -9,6 +9,7 @@ group chat's webhook (`deliver`, given by the caller). A question the assistant 
 is an FAQ candidate staff turn into an entry with one click (`make_entry`) or dismiss."""
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from qingxi.core.acting import acting, snap
 from qingxi.core.i18n import t
 from qingxi.core.settings import current as settings
 
+log = logging.getLogger(__name__)
 CHANNELS = ("web", "api", "dingtalk")
 MAX_REPLY = 1000
 OUTCOME = {"faq": "answered", "unsure": "unsure", "human": "handover", "complaint": "handover"}
@@ -172,7 +174,12 @@ def reply(engine: Engine, user, conversation_id: int, words: str, *, deliver: De
         hook = row.webhook if row.webhook and (row.webhook_expires_at is None or row.webhook_expires_at > c.at) else None
         lang = row.lang
     if hook and deliver is not None:
-        deliver(hook, t("assistant.conversation.reply", lang, reply=words))
+        try:
+            deliver(hook, t("assistant.conversation.reply", lang, reply=words))
+        except Exception:  # noqa: BLE001 - the reply is kept: the asker still reads it by the code
+            log.warning("assistant: the reply to conversation %s could not be posted to the chat", conversation_id,
+                        exc_info=True)
+            return
         with session_scope(engine) as s:
             q.conversation(s, conversation_id).delivered_at = clock.now(now)
 

@@ -169,6 +169,17 @@ def test_a_reply_to_a_group_chat_goes_through_its_webhook_while_valid(engine, pe
     assert sent == [("https://oapi.example/robot/sendBySession?s=1", "工作人员回复：收到")]
 
 
+def test_a_reply_the_chat_cannot_take_is_still_kept_for_the_code(engine, people):
+    asked = A.ask(engine, "转人工", "zh", channel="dingtalk", webhook="https://oapi.example/robot/sendBySession?s=3",
+                  now=T0)
+
+    def down(hook, words):
+        raise OSError("network unreachable")
+
+    A.reply(engine, people.staff, A.inbox(engine, people.staff)[0].id, "明天去看", deliver=down, now=T0)
+    assert A.conversation(engine, asked.conversation).reply == "明天去看"
+
+
 def test_not_sure_names_two_topics_hands_over_and_becomes_a_candidate(engine, people):
     got = A.ask(engine, "今天天气怎么样", "zh", now=T0)
     assert got.handover and got.kind == "unsure" and "不太确定" in got.text
