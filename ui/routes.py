@@ -41,5 +41,6 @@ def link(url_path: str, label: str, icon: str, **query) -> None:
     st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon,
                  query_params={name: str(value) for name, value in query.items()})
 
+
 ASSISTANT = "ask"                    # the question assistant's chat
 ASSISTANT_INBOX = "questions-inbox"  # staff: handed-over questions, FAQ candidates
