@@ -3,6 +3,8 @@ import streamlit as st
 
 from pages import (
     accounts,
+    assistant,
+    assistant_inbox,
     cleanups,
     cleanups_staff,
     dashboard,
@@ -66,6 +68,7 @@ def pages_for(user: User | None) -> dict[str, list]:
         st.Page(cleanups.numbers, title=t("cleanups.nav_numbers"), icon=":material/bar_chart:",
                 url_path=routes.CLEANUP_NUMBERS),
         st.Page(downloads.render, title=t("downloads.nav"), icon=":material/download:", url_path=routes.DOWNLOADS),
+        st.Page(assistant.render, title=t("assistant.page.nav"), icon=":material/chat:", url_path=routes.ASSISTANT),
         # Reached by links and QR codes, not from the menu: one proposal (?id=), one sign-up (?code=).
         st.Page(proposal.render, title=t("proposals.title"), icon=":material/description:",
                 url_path=routes.PROPOSAL, visibility="hidden"),
@@ -84,6 +87,9 @@ def pages_for(user: User | None) -> dict[str, list]:
                             url_path=routes.DASHBOARD))
     if permissions.can(user, "desk.view"):
         work.append(st.Page(triage.render, title=t("triage.nav"), icon=":material/inbox:", url_path=routes.TRIAGE))
+    if permissions.can(user, "assistant.inbox"):
+        work.append(st.Page(assistant_inbox.render, title=t("assistant.inbox.nav"), icon=":material/support_agent:",
+                            url_path=routes.ASSISTANT_INBOX))
     if permissions.can(user, "cleanup.plan"):
         work.append(st.Page(cleanups_staff.plan, title=t("cleanups.nav_plan"), icon=":material/event_note:",
                             url_path=routes.CLEANUP_PLAN))

@@ -781,3 +781,86 @@ class CleanupPhoto(StoredPhoto, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cleanup_id: Mapped[int] = mapped_column(ForeignKey("cleanups.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
+
+
+# ---------------------------------------------------------------- the question assistant (issue 17)
+
+class AssistantFaq(Base):
+    """One FAQ entry in one language: the question, its variants (one a line), the answer and the
+    portal pages it links to (url paths, one a line). `key` names the topic across languages."""
+
+    __tablename__ = "assistant_faq"
+    __table_args__ = (
+        CheckConstraint("lang IN ('zh','en')", name="lang"),
+        Index("uq_assistant_faq_key_lang", "key", "lang", unique=True),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(2))
+    question: Mapped[str] = mapped_column(String(200))
+    variants: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssistantSynonym(Base):
+    """A word people use (废弃物) and the word the FAQ uses for it (垃圾); staff extend the list."""
+
+    __tablename__ = "assistant_synonyms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(40), unique=True)
+    canonical: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssistantQuestion(Base):
+    """Every question asked and what the assistant did with it (weekly counts, 👍/👎, and the
+    questions it could not answer, which staff may turn into FAQ entries: `candidate`)."""
+
+    __tablename__ = "assistant_questions"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('answered','live','handover','unsure')", name="outcome"),
+        CheckConstraint("candidate IN ('open','made','dismissed')", name="candidate"),
+        Index("ix_assistant_questions_at", "at"),
+        Index("ix_assistant_questions_candidate", "candidate", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(16), unique=True)  # the asker's key to rate the answer
+    channel: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(2))
+    question: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    faq_key: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
+    candidate: Mapped[str | None] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssistantConversation(Base):
+    """A question handed over to a person: what was asked, what the assistant tried, the channel,
+    and the staff reply, which reaches the asker by the conversation code (or the chat's webhook)."""
+
+    __tablename__ = "assistant_conversations"
+    __table_args__ = (
+        CheckConstraint("state IN ('open','answered','closed')", name="state"),
+        Index("ix_assistant_conversations_state", "state", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(2))
+    reason: Mapped[str] = mapped_column(String(16))  # asked / complaint / unsure
+    question: Mapped[str] = mapped_column(Text)
+    attempt: Mapped[str] = mapped_column(Text, default="")
+    webhook: Mapped[str | None] = mapped_column(String(500))  # DingTalk sessionWebhook: private
+    webhook_expires_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

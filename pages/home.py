@@ -16,6 +16,7 @@ def render() -> None:
     cols[2].metric(t("home.count_reach"), t("home.km_value", km=counts["reach_km"]))
     cols[3].metric(t("home.count_riverside"), t("home.riverside_value", n=counts["riverside"], total=counts["villages"]))
     routes.link(routes.MAP, t("home.open_map"), ":material/map:")
+    routes.link(routes.ASSISTANT, t("assistant.page.ask_link"), ":material/chat:")
     left, right = st.columns(2)
     with left:
         st.subheader(t("home.who_title"))

@@ -10,6 +10,7 @@ from ui import code_form, engine, labels, outcome, proposals, routes, t, text
 
 def render() -> None:
     st.title(t("track.title"))
+    routes.link(routes.ASSISTANT, t("assistant.page.ask_link"), ":material/chat:")
     _my_reports()
     status = code_form.ask("track_code", t("track.code_label"), 12, t("track.enter_code"),
                            lambda code: track.status(engine(), code), t("track.not_found"))

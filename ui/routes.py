@@ -41,3 +41,7 @@ def link(url_path: str, label: str, icon: str, **query) -> None:
     """A link to the page at `url_path`, with its query (id=..., code=...)."""
     st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon,
                  query_params={name: str(value) for name, value in query.items()})
+
+
+ASSISTANT = "assistant"              # the question assistant's chat
+ASSISTANT_INBOX = "assistant-inbox"  # staff: handed-over questions, FAQ candidates

@@ -52,6 +52,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "cleanup.signup": (Rule("address", 20, HOUR), Rule("phone", 5, HOUR)),
     # Codes have 31^6 values: a handful of mistyped ones an hour is plenty for a person.
     "code.miss": (Rule("address", 20, HOUR), Rule("session", 10, HOUR)),
+    # The question assistant: a person asks a few questions a minute at most; a village's shared
+    # address gets more.
+    "assistant.ask": (Rule("address", 120, HOUR), Rule("session", 40, HOUR)),
 }
 
 

@@ -68,6 +68,10 @@ RULES: dict[str, frozenset[str]] = {
     "proposal.evaluate": STAFF | {"deputy"},
     "proposal.withdraw": STAFF | {"deputy"},
     "proposal.link": STAFF | {"deputy"},
+    # The question assistant (issue 17): staff and handlers answer handed-over questions; staff
+    # edit the FAQ and the synonyms.
+    "assistant.inbox": STAFF | {"handler"},
+    "assistant.faq": STAFF,
 }
 UNIT_BOUND = frozenset(a for a, roles in RULES.items() if a.startswith("report.") and "handler" in roles)
 
