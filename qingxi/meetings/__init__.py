@@ -1,0 +1,1 @@
+"""Face-to-face days (issue 18)."""
