@@ -1,0 +1,50 @@
+"""What pages show of face-to-face days: the list (published days for everyone, drafts for staff
+too) with seats left, and the registrations (staff only: names and phones)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from db import meetings_queries as q
+from db.engine import session_scope
+from qingxi.core import permissions
+from qingxi.core.acting import acting, fresh_user
+
+
+@dataclass(frozen=True)
+class Day:
+    id: int
+    starts_at: datetime
+    place: str
+    topic: str
+    invited: str
+    capacity: int
+    registered: int
+    state: str
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.registered, 0)
+
+
+@dataclass(frozen=True)
+class Registration:
+    id: int
+    name: str
+    phone: str
+    created_at: datetime
+
+
+def days(engine: Engine, user=None) -> list[Day]:
+    with session_scope(engine) as s:
+        staff = permissions.can(fresh_user(s, user), "meeting.manage")
+        rows = q.meetings(s, ("draft", "published") if staff else ("published",))
+        return [Day(m.id, m.starts_at, m.place, m.topic, m.invited, m.capacity, q.registered(s, m.id), m.state)
+                for m in rows]
+
+
+def registrations(engine: Engine, user, meeting_id: int) -> list[Registration]:
+    with acting(engine, user, "meeting.manage") as c:
+        return [Registration(r.id, r.name, r.phone, r.created_at) for r in q.registrations(c.session, meeting_id)]
