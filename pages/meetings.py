@@ -114,6 +114,10 @@ def _line(n: int, line: mt.Line) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {line.village}" if line.village else ""))
         st.text(line.text)
+        if line.made_report:
+            st.caption(t("meetings.became_report"))
+        if line.proposal_id:
+            routes.link(routes.PROPOSAL, t("meetings.in_proposal"), ":material/description:", id=line.proposal_id)
         if line.kind is None:
             st.caption(t("meetings.no_response"))
             return
@@ -124,10 +128,6 @@ def _line(n: int, line: mt.Line) -> None:
             mark = {"done": ":green", "due": ":blue", "late": ":red"}[line.status]
             st.markdown(f"{mark}[{t(f'meetings.status.{line.status}')}] · {t('meetings.due', day=line.due_on)}")
             st.text(f"{t('meetings.unit')}: {line.unit}")
-        if line.made_report:
-            st.caption(t("meetings.became_report"))
-        if line.proposal_id:
-            routes.link(routes.PROPOSAL, t("meetings.in_proposal"), ":material/description:", id=line.proposal_id)
 
 
 # ---------------------------------------------------------------- the staff desk

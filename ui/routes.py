@@ -41,7 +41,7 @@ def link(url_path: str, label: str, icon: str, **query) -> None:
     st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon,
                  query_params={name: str(value) for name, value in query.items()})
 
-PLEDGE = "pledge"
+PLEDGE = "river-pledge"
 PLEDGE_DOORS = "pledge-doors"         # representatives and staff
 MEETINGS = "face-to-face"             # one day's minutes: ?id=
 MEETINGS_DESK = "face-to-face-desk"

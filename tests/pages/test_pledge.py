@@ -73,7 +73,7 @@ def test_a_villager_signs_and_sees_coverage_rise(ready):
     at = sign_on_page("13800000001")
     assert not at.exception
     assert "谢谢！沙柳村已有 1 户签名。" in texts(at)
-    assert at.image[0].captions == ["扫码转给邻居和亲友"] and at.code[0].value.endswith("/pledge")  # the QR, its link
+    assert at.image[0].captions == ["扫码转给邻居和亲友"] and at.code[0].value.endswith("/river-pledge")  # the QR, its link
     assert coverage_of(at, "沙柳村") == "沙柳村：1 户已签（10%）"
     assert "13800000001" not in texts(at)
     assert signatures() == 1
