@@ -18,6 +18,7 @@ from qingxi.proposals import dossier
 from qingxi.reports import kind_of
 from ui import current_user, engine, labels, lang, layers, outcome, routes, session, t, text
 from ui.proposals import plain, state_line
+from ui import meetings
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
@@ -48,6 +49,7 @@ def render() -> None:
     _results(d)
     _reports(d)
     _cleanups(d)
+    meetings.proposal_opinions(d.row.id)
     _map(d, section)
     _timeline(d)
     if d.contacts is not None:
