@@ -80,3 +80,24 @@ def proposal_exists(session: Session, proposal_id: int) -> bool:
 def opinions_for_proposal(session: Session, proposal_id: int) -> list[MeetingOpinion]:
     return list(session.scalars(select(MeetingOpinion).where(MeetingOpinion.proposal_id == proposal_id)
                                 .order_by(MeetingOpinion.id)))
+
+
+def deputy_villages(session: Session, user_id: int) -> list:
+    """The villages of the proposals a deputy leads or co-signs (their villages, for their home)."""
+    from sqlalchemy import or_
+
+    from db.models import ProposalSigner, ProposalVillage, Village
+
+    signed = select(ProposalSigner.proposal_id).where(ProposalSigner.user_id == user_id)
+    mine = select(Proposal.id).where(or_(Proposal.lead_deputy_id == user_id, Proposal.id.in_(signed)))
+    return list(session.scalars(select(Village).join(ProposalVillage, ProposalVillage.village_id == Village.id)
+                                .where(ProposalVillage.proposal_id.in_(mine)).distinct().order_by(Village.code)))
+
+
+def village_opinions(session: Session, village_ids: list[int]) -> list[tuple[MeetingOpinion, Meeting]]:
+    if not village_ids:
+        return []
+    rows = session.execute(select(MeetingOpinion, Meeting).join(Meeting, Meeting.id == MeetingOpinion.meeting_id)
+                           .where(MeetingOpinion.village_id.in_(village_ids))
+                           .order_by(Meeting.starts_at.desc(), MeetingOpinion.id))
+    return [tuple(r) for r in rows]

@@ -9,6 +9,7 @@ from qingxi import proposals as P
 from qingxi.core import permissions
 from ui import current_user, engine, labels, lang, outcome, routes, t
 from ui.proposals import link, plain, state_line
+from ui import meetings
 
 AREA = "proposals"  # where the register shows how the last filing went
 
@@ -120,3 +121,4 @@ def home() -> None:
         st.info(t("props.none_mine"))
     for row in mine.rows:
         _card(row, mine=True)
+    meetings.deputy_panel(user)

@@ -26,3 +26,23 @@ def proposal_opinions(proposal_id: int) -> None:
     st.subheader(t("meetings.proposal_evidence"))
     for text in said:
         st.text(text)
+
+
+def deputy_panel(user) -> None:
+    """A deputy's villages: the pledge coverage and the face-to-face opinions from them."""
+    from qingxi import pledge
+    from ui import pledge as pledge_ui
+
+    villages, said = mt.deputy_home(engine(), user)
+    if not villages:
+        return
+    st.subheader(t("meetings.deputy_villages", names="、".join(name for _, name in villages)))
+    pledge_ui.chart(pledge.village_coverage(engine(), {code for code, _ in villages}))
+    if not said:
+        st.caption(t("meetings.no_village_opinions"))
+    for o in said:
+        with st.container(border=True):
+            state = t(f"meetings.status.{o.status}") if o.status else (
+                t(f"meetings.kinds.{o.kind}") if o.kind else t("meetings.no_response"))
+            st.caption(f"{o.village} · {state}")
+            st.text(f"{o.topic}\n{o.text}")

@@ -48,3 +48,30 @@ def days(engine: Engine, user=None) -> list[Day]:
 def registrations(engine: Engine, user, meeting_id: int) -> list[Registration]:
     with acting(engine, user, "meeting.manage") as c:
         return [Registration(r.id, r.name, r.phone, r.created_at) for r in q.registrations(c.session, meeting_id)]
+
+
+@dataclass(frozen=True)
+class VillageOpinion:
+    """An opinion from one of a deputy's villages (its text and what came of it; no name)."""
+
+    village: str
+    topic: str
+    text: str
+    kind: str | None
+    status: str | None
+
+
+def deputy_home(engine: Engine, user) -> tuple[list[tuple[str, str]], list[VillageOpinion]]:
+    """A deputy's villages (code, name: those of the proposals they lead or co-sign) and the
+    face-to-face opinions from them, newest day first."""
+    from qingxi.meetings.outcomes import _local_today, _status
+
+    with acting(engine, user, "dashboard.view") as c:
+        villages = q.deputy_villages(c.session, c.actor.id)
+        rows = q.village_opinions(c.session, [v.id for v in villages])
+        answers = q.responses(c.session, [o.id for o, _ in rows])
+        names = {v.id: v.name for v in villages}
+        today = _local_today(c.at)
+        return ([(v.code, v.name) for v in villages],
+                [VillageOpinion(names[o.village_id], m.topic, o.text, answers[o.id].kind if o.id in answers else None,
+                                _status(answers.get(o.id), today)) for o, m in rows])

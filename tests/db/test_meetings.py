@@ -164,3 +164,27 @@ def test_opinion_becomes_a_report_and_evidence_for_a_proposal(people):
     assert mt.proposal_opinions(people.engine, proposal.id) == ["建议整治两岸"]
     lines = {x.opinion_id: x for x in mt.minutes(people.engine, mid, now=DAY + timedelta(hours=3)).lines}
     assert lines[first].made_report and lines[second].proposal_id == proposal.id
+
+
+def test_a_deputy_sees_the_opinions_of_their_villages(people):
+    from db.models import ProposalVillage
+
+    mid = day(people, capacity=5)
+    mt.register(people.engine, mid, "王", "13800000001", VILLAGE, opinion="沙柳村段垃圾多", now=T0)
+    mt.register(people.engine, mid, "李", "13800000002", "331022003001", opinion="清溪社区的事", now=T0)
+    with session_scope(people.engine) as s:
+        cs = CongressSession(name_zh="会", name_en="m", congress=16, meeting=1, held_on=date(2017, 1, 10))
+        s.add(cs)
+        s.flush()
+        proposal = Proposal(number="16-1-001", session_id=cs.id, title="t", body="b", topic="other",
+                            lead_deputy_id=people.deputy.id, lead_deputy_name="周代表", state="submitted",
+                            filed_on=date(2026, 6, 1))
+        s.add(proposal)
+        s.flush()
+        s.add(ProposalVillage(proposal_id=proposal.id, village_id=people.village))
+    villages, said = mt.deputy_home(people.engine, people.deputy)
+    assert villages == [(VILLAGE, "沙柳村")]
+    assert [(o.village, o.text, o.kind) for o in said] == [("沙柳村", "沙柳村段垃圾多", None)]
+    assert mt.deputy_home(people.engine, people.other_deputy) == ([], [])
+    with pytest.raises(Denied):
+        mt.deputy_home(people.engine, None)
