@@ -14,6 +14,7 @@ from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
 from ui import current_user, engine, labels, outcome, routes, session, t, text
+from ui.proposals import plain
 
 
 def _villages() -> dict[str, str]:
@@ -121,7 +122,7 @@ def _line(n: int, line: mt.Line) -> None:
         if line.kind is None:
             st.caption(t("meetings.no_response"))
             return
-        who = line.official or t("meetings.official")
+        who = plain(line.official) if line.official else t("meetings.official")
         st.markdown(f"**{t(f'meetings.kinds.{line.kind}')}** ({who})")
         st.text(line.response)
         if line.kind == "commitment":

@@ -11,6 +11,7 @@ from qingxi.accounts import people as accounts_people
 from qingxi.core import limits, permissions, places, qr
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, outcome, pledge as coverage, routes, session, t
+from ui.proposals import plain
 
 
 def _villages() -> dict[str, str]:
@@ -36,7 +37,7 @@ def render() -> None:
         return
     if done := st.session_state.get("pledge_signed"):
         _thanks(done)
-    st.subheader(text.title)
+    st.subheader(plain(text.title))  # staff typed it: plain text
     if text.is_demo:
         st.warning(t("pledge.demo_note"))
     st.text(text.body)

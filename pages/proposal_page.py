@@ -92,7 +92,8 @@ def _head(d: P.Detail) -> None:
 def _dossier(d: P.Detail, section: places.Section | None) -> None:
     """Built only when the button is pressed (thumbnails make it large); everything is bound now."""
     language = lang()
-    st.download_button(t("props.dossier"), lambda: dossier.build(d, language, section).encode("utf-8"),
+    said = meetings.opinions_of(d.row.id)
+    st.download_button(t("props.dossier"), lambda: dossier.build(d, language, section, opinions=said).encode("utf-8"),
                        file_name=f"proposal-{d.row.number}.html",
                        mime="text/html", icon=":material/print:", key="dossier", on_click="ignore")
 

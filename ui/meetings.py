@@ -20,7 +20,7 @@ def overdue_commitments(user) -> None:
 
 
 def proposal_opinions(proposal_id: int) -> None:
-    said = mt.proposal_opinions(engine(), proposal_id)
+    said = opinions_of(proposal_id)
     if not said:
         return
     st.subheader(t("meetings.proposal_evidence"))
@@ -46,3 +46,8 @@ def deputy_panel(user) -> None:
                 t(f"meetings.kinds.{o.kind}") if o.kind else t("meetings.no_response"))
             st.caption(f"{o.village} · {state}")
             st.text(f"{o.topic}\n{o.text}")
+
+
+def opinions_of(proposal_id: int) -> list[str]:
+    """The opinions attached to a proposal, for its dossier."""
+    return mt.proposal_opinions(engine(), proposal_id)

@@ -162,6 +162,12 @@ def test_opinion_becomes_a_report_and_evidence_for_a_proposal(people):
     refused("no_proposal", mt.attach_to_proposal, people.engine, people.staff, second, 9999, now=DAY)
     mt.attach_to_proposal(people.engine, people.staff, second, proposal.id, now=DAY)
     assert mt.proposal_opinions(people.engine, proposal.id) == ["建议整治两岸"]
+    from qingxi import proposals
+    from qingxi.proposals import dossier
+
+    html = dossier.build(proposals.detail(people.engine, people.staff, proposal.id), "zh",
+                         opinions=mt.proposal_opinions(people.engine, proposal.id))
+    assert "接待日上群众的意见" in html and "建议整治两岸" in html
     lines = {x.opinion_id: x for x in mt.minutes(people.engine, mid, now=DAY + timedelta(hours=3)).lines}
     assert lines[first].made_report and lines[second].proposal_id == proposal.id
 

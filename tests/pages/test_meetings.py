@@ -133,3 +133,35 @@ def test_staff_run_the_day_to_public_minutes(staff):
     shown = texts(minutes)
     assert "年内增设 10 个垃圾桶" in shown and "已转为问题举报，进入处理流程。" in shown
     assert "王秘密" not in shown and "13812345678" not in shown
+
+
+def _proposal_page() -> None:
+    from pages import proposal_page
+
+    proposal_page.render()
+
+
+def test_staff_attach_an_opinion_to_a_proposal_and_it_shows_there(staff):
+    from db.models import CongressSession, Proposal
+
+    with session_scope(db()) as s:
+        cs = CongressSession(name_zh="三门县第十六届人民代表大会第一次会议", name_en="m", congress=16, meeting=1,
+                             held_on=date(2017, 1, 10))
+        s.add(cs)
+        s.flush()
+        proposal = Proposal(number="16-1-001", session_id=cs.id, title="关于整治清溪两岸的建议", body="b",
+                            topic="other", lead_deputy_name="周代表", state="submitted", filed_on=date(2026, 6, 1))
+        s.add(proposal)
+        s.flush()
+    mid = a_day(staff)
+    said = mt.record_opinion(db(), staff, mid, "两岸<b>垃圾</b>要有人管")
+    at = page("desk")
+    at.number_input(key=f"mp{said}").set_value(proposal.id)
+    at = at.button(key=f"mattach{said}").click().run()
+    assert "已附到建议。" in texts(at)
+    shown = AppTest.from_function(_proposal_page, default_timeout=60)
+    shown.query_params["id"] = str(proposal.id)
+    shown = shown.run()
+    assert not shown.exception
+    assert "接待日上群众的意见" in [h.value for h in shown.subheader]
+    assert "两岸<b>垃圾</b>要有人管" in [x.value for x in shown.text]  # as typed, never markup
