@@ -138,7 +138,8 @@ def _doors_table(user, code: str) -> None:
 def _sheet(user) -> None:
     st.subheader(t("pledge.sheet"))
     st.caption(t("pledge.sheet_help"))
-    upload = st.file_uploader(t("pledge.sheet_file"), type=["csv", "xlsx"], key="pd_sheet")
+    turn = st.session_state.setdefault("pd_sheet_turn", 0)  # a new key empties the uploader after an import
+    upload = st.file_uploader(t("pledge.sheet_file"), type=["csv", "xlsx"], key=f"pd_sheet{turn}")
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
@@ -155,8 +156,9 @@ def _sheet(user) -> None:
         st.error(t("pledge.error.sheet_has_errors", n=len(preview.bad)))
         return
     if st.button(t("pledge.import", n=len(preview.rows)), type="primary", key="pd_import"):
-        outcome.act("pledge", lambda: pledge.import_sheet(engine(), user, data, name),
-                    lambda n: t("pledge.imported", n=n))
+        if outcome.act("pledge", lambda: pledge.import_sheet(engine(), user, data, name),
+                       lambda n: t("pledge.imported", n=n)).ok:
+            st.session_state["pd_sheet_turn"] = turn + 1
         st.rerun()
 
 

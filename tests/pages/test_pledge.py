@@ -109,6 +109,13 @@ def test_a_representative_records_a_door_and_imports_a_sheet(sign_in_as):
     assert "缺少村名。" in shown and "户内人数应为 1 到 30 之间的整数。" in shown
     assert "表格中有 2 行有问题，一行也没有导入。请改正后再上传。" in shown
     assert signatures() == 0
+    good = "村,户名,人数,电话\n沙柳村,2组1号,3,\n331022003204,2组2号,2,13800000021\n".encode("utf-8-sig")
+    at.get("file_uploader")[0].upload("paper.csv", good, "text/csv")
+    at = at.run()
+    at = at.button(key="pd_import").click().run()
+    assert "已导入 2 户签名。" in texts(at)
+    assert signatures() == 2 and "2组2号" in texts(at)
+    assert not at.error  # the uploader is empty again: no stale preview of the imported sheet
 
 
 def test_staff_write_a_new_version(ready):
