@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db import meetings_queries as q
 from db import places_queries, reports_queries
+from db.engine import session_scope
 from db.models import Meeting, MeetingOpinion, MeetingOpinionPhoto, MeetingRegistration
 from qingxi.core import codes, limits, photos, places
 from qingxi.core.acting import acting, snap
@@ -55,6 +56,15 @@ def publish(engine: Engine, user, meeting_id: int, *, now: datetime | None = Non
         c.audit("meeting.publish", {"state": "draft"}, {"state": "published"}, entity="meeting", entity_id=row.id)
 
 
+def _count_miss(engine: Engine, code: str, who: limits.Person, now: datetime | None) -> None:
+    """A report code that does not exist counts as a guess (limits "code.miss"), so registering cannot
+    be used to try codes; a code that exists does not count."""
+    with limits.spending(engine, "code.miss", who, now=now) as attempt:
+        with session_scope(engine) as s:
+            if reports_queries.report_by_code(s, code) is not None:
+                attempt.forgive()
+
+
 def register(engine: Engine, meeting_id: int, name: str, phone: str, village_code: str | None = None,
              opinion: str = "", photo: bytes | None = None, report_code: str = "", *,
              who: limits.Person | None = None, now: datetime | None = None) -> int:
@@ -68,6 +78,8 @@ def register(engine: Engine, meeting_id: int, name: str, phone: str, village_cod
     code = codes.normalise(report_code or "")
     if (photo or code) and not opinion:
         raise MeetingError("opinion_needed")
+    if code and who:
+        _count_miss(engine, code, who, now)
     spend = limits.spending(engine, "meeting.register", replace(who, phone=number)) if who else nullcontext()
     try:
         with spend, photos.staged([photo] if photo else []) as staged:

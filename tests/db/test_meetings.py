@@ -106,6 +106,17 @@ def test_registering_is_rate_limited(people):
         mt.register(people.engine, mid, "王", "13800000199", who=who, now=T0)
 
 
+def test_trying_report_codes_through_registration_is_limited(people):
+    mid = day(people, capacity=50)
+    who = limits.Person(address="10.9.8.6", session="browser-1")
+    for i in range(10):
+        refused("unknown_code", mt.register, people.engine, mid, "王", f"138000002{i:02d}", opinion="x",
+                report_code="ZZZZZZ", who=who, now=T0)
+    with pytest.raises(limits.LimitError):
+        mt.register(people.engine, mid, "王", "13800000299", opinion="x", report_code="ZZZZZY", who=who, now=T0)
+    assert count(people.engine, MeetingRegistration) == 0
+
+
 def test_responses_commitments_and_minutes(people):
     mid = day(people, capacity=5)
     mt.register(people.engine, mid, "王秘密", "13812345678", VILLAGE, opinion="上游有人倒建筑垃圾", now=T0)
