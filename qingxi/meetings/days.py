@@ -80,7 +80,7 @@ def register(engine: Engine, meeting_id: int, name: str, phone: str, village_cod
         raise MeetingError("opinion_needed")
     if code and who:
         _count_miss(engine, code, who, now)
-    spend = limits.spending(engine, "meeting.register", replace(who, phone=number)) if who else nullcontext()
+    spend = limits.spending(engine, "meeting.register", replace(who, phone=number), now=now) if who else nullcontext()
     try:
         with spend, photos.staged([photo] if photo else []) as staged:
             with acting(engine, None, "meeting.register", now=now, write=True) as c:

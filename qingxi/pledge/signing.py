@@ -4,6 +4,7 @@ household (its village and name) signs once: a second one is refused with nothin
 first, and the partial unique indexes refuse two at once)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import pledge_queries as q
+from db.engine import session_scope
 from db.models import PledgeSignature, User
 from qingxi.core import limits, permissions
 from qingxi.core.acting import acting
@@ -58,7 +60,7 @@ def sign(engine: Engine, village_code: str, people: int, phone: str, household: 
     household = checked_household(household)
     count = checked_people(people)
     number = checked_phone(phone, required=True)
-    spend = limits.spending(engine, "pledge.sign", replace(who, phone=number)) if who else _nothing()
+    spend = limits.spending(engine, "pledge.sign", replace(who, phone=number), now=now) if who else nullcontext()
     with spend:
         try:
             with acting(engine, None, "pledge.sign", now=now, write=True) as c:
@@ -71,8 +73,10 @@ def sign(engine: Engine, village_code: str, people: int, phone: str, household: 
                 _add(s, text.id, village_id, household, count, number, "online", None, c.at)
                 s.flush()
                 return Signed(text.version, village_code, q.signed_per_village(s)[village_id][0])
-        except IntegrityError:
-            raise PledgeError("phone_signed") from None
+        except IntegrityError:  # signed at the same moment by the same phone or household
+            with session_scope(engine) as s:
+                taken = q.signature_by_phone(s, number) is not None
+            raise PledgeError("phone_signed" if taken else "household_signed") from None
 
 
 def enter_paper(engine: Engine, user, village_code: str, household: str, people: int, phone: str = "", *,
@@ -102,10 +106,3 @@ def enter_paper(engine: Engine, user, village_code: str, household: str, people:
     except IntegrityError:
         raise PledgeError("household_signed") from None
 
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
