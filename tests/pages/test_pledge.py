@@ -126,3 +126,14 @@ def test_staff_write_a_new_version(ready):
     assert "已保存为第 2 版。" in texts(at)
     at = page("public")
     assert "演示文本" not in texts(at) and "正式文本：人人护河。" in texts(at)
+
+
+def test_a_representative_has_the_door_to_door_page_in_the_menu(sign_in_as):
+    from tests.pages.conftest import open_app
+
+    sign_in_as("representative", "rep")
+    at = open_app("zh")
+    assert not at.exception
+    paths = {i["url_pathname"] for i in at._registered_pages.values()}
+    assert {"pledge-doors", "river-pledge", "face-to-face"} <= paths
+    assert not {"triage", "face-to-face-desk", "overview"} & paths
