@@ -115,6 +115,8 @@ def _line(n: int, line: mt.Line) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {line.village}" if line.village else ""))
         st.text(line.text)
+        if line.photos:
+            st.image([str(settings().photo_dir / name) for name in line.photos], width=160)
         if line.made_report:
             st.caption(t("meetings.became_report"))
         if line.proposal_id:
@@ -198,6 +200,8 @@ def _staff_line(user, line: mt.Line) -> None:
     with st.container(border=True):
         st.markdown(f"**#{line.opinion_id}** · {t(f'meetings.source.{line.source}')}")
         st.text(line.text)
+        if line.photos:
+            st.image([str(settings().photo_dir / name) for name in line.photos], width=160)
         if line.has_report:
             st.caption(t("meetings.has_report"))
         if line.kind:

@@ -16,6 +16,7 @@ from db.models import MeetingRegistration, Report
 from qingxi import meetings as mt
 from qingxi.core import clock
 from qingxi.core.settings import current
+from tests.support.photo_samples import jpeg
 
 
 def _page(name: str) -> None:
@@ -99,7 +100,7 @@ def test_staff_run_the_day_to_public_minutes(staff):
     with session_scope(db()) as s:
         unit = accounts_queries.add_unit(s, "三门县水利局").id
     mid = a_day(staff)
-    mt.register(db(), mid, "王秘密", "13812345678", opinion="排污口冒黑水")
+    mt.register(db(), mid, "王秘密", "13812345678", opinion="排污口冒黑水", photo=jpeg())
     at = page("desk")
     at.text_area(key="mo_text").input("希望增设垃圾桶")
     at = at.button(key="FormSubmitter:meeting_on_day-记录意见").click().run()
@@ -133,6 +134,7 @@ def test_staff_run_the_day_to_public_minutes(staff):
     shown = texts(minutes)
     assert "年内增设 10 个垃圾桶" in shown and "已转为问题举报，进入处理流程。" in shown
     assert "王秘密" not in shown and "13812345678" not in shown
+    assert len(minutes.image) == 1  # the opinion's photo, a copy without metadata
 
 
 def _proposal_page() -> None:
