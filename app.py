@@ -10,6 +10,8 @@ from pages import (
     dashboard,
     downloads,
     home,
+    meetings,
+    pledge,
     proposal,
     proposals,
     report,
@@ -69,6 +71,8 @@ def pages_for(user: User | None) -> dict[str, list]:
                 url_path=routes.CLEANUP_NUMBERS),
         st.Page(downloads.render, title=t("downloads.nav"), icon=":material/download:", url_path=routes.DOWNLOADS),
         st.Page(assistant.render, title=t("assistant.page.nav"), icon=":material/chat:", url_path=routes.ASSISTANT),
+        st.Page(pledge.render, title=t("pledge.nav"), icon=":material/draw:", url_path=routes.PLEDGE),
+        st.Page(meetings.render, title=t("meetings.nav"), icon=":material/forum:", url_path=routes.MEETINGS),
         # Reached by links and QR codes, not from the menu: one proposal (?id=), one sign-up (?code=).
         st.Page(proposal.render, title=t("proposals.title"), icon=":material/description:",
                 url_path=routes.PROPOSAL, visibility="hidden"),
@@ -96,6 +100,12 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.can(user, "cleanup.checkin"):
         work.append(st.Page(cleanups_staff.day, title=t("cleanups.nav_day"), icon=":material/fact_check:",
                             url_path=routes.CLEANUP_DAY))
+    if permissions.can(user, "pledge.door"):
+        work.append(st.Page(pledge.doors, title=t("pledge.nav_doors"), icon=":material/door_front:",
+                            url_path=routes.PLEDGE_DOORS))
+    if permissions.can(user, "meeting.manage"):
+        work.append(st.Page(meetings.desk, title=t("meetings.nav_desk"), icon=":material/record_voice_over:",
+                            url_path=routes.MEETINGS_DESK))
     if permissions.can(user, "signs.print"):
         work.append(st.Page(signs.render, title=t("nav.signs"), icon=":material/qr_code_2:",
                             url_path=routes.SIGNS))

@@ -9,10 +9,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import (
-    AssistantConversation, AssistantFaq, AssistantQuestion, AssistantSynonym, Report, Village
-)
-
+from db.models import AssistantConversation, AssistantFaq, AssistantQuestion, AssistantSynonym, Report, Village
 
 # ---------------------------------------------------------------- knowledge
 

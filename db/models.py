@@ -4,8 +4,20 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
-    Text, TypeDecorator, false, text
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -93,7 +105,7 @@ class Unit(Base):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('deputy','staff','handler','admin')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('deputy','staff','handler','admin','representative')", name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
@@ -863,4 +875,168 @@ class AssistantConversation(Base):
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     replied_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---------------------------------------------------------------- The pledge, door to door (issue 18)
+
+PLEDGE_SOURCES = ("online", "paper", "sheet")
+VISIT_OUTCOMES = ("visited", "signed", "not_home", "declined")
+
+
+class PledgeText(Base):
+    """One version of the pledge's text; a new edit is a new row, signatures keep theirs."""
+
+    __tablename__ = "pledge_texts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PledgeSignature(Base):
+    """A household's signature. The phone (staff only, never shown) and the household's key (its
+    village and normalised name) each sign once: partial unique indexes refuse a second one."""
+
+    __tablename__ = "pledge_signatures"
+    __table_args__ = (
+        CheckConstraint("people BETWEEN 1 AND 30", name="people"),
+        CheckConstraint("source IN ('online','paper','sheet')", name="source"),
+        Index("uq_pledge_signatures_phone", "phone", unique=True,
+              sqlite_where=text("phone IS NOT NULL"), postgresql_where=text("phone IS NOT NULL")),
+        Index("uq_pledge_signatures_household", "village_id", "household_key", unique=True,
+              sqlite_where=text("household_key IS NOT NULL"), postgresql_where=text("household_key IS NOT NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_id: Mapped[int] = mapped_column(ForeignKey("pledge_texts.id"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    household: Mapped[str | None] = mapped_column(String(30))        # as typed, for display
+    household_key: Mapped[str | None] = mapped_column(String(30))    # normalised, for refusing twice
+    people: Mapped[int] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(8))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PledgeVillage(Base):
+    """How many households a village has (staff set it): the denominator of coverage."""
+
+    __tablename__ = "pledge_villages"
+    __table_args__ = (CheckConstraint("households >= 0", name="households"),)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
+    households: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Representative(Base):
+    """A voters' representative's account and the village whose households they visit."""
+
+    __tablename__ = "representatives"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+
+
+class PledgeVisit(Base):
+    """A representative's call at a household (its latest call is its state)."""
+
+    __tablename__ = "pledge_visits"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('visited','signed','not_home','declined')", name="outcome"),
+        Index("ix_pledge_visits_village", "village_id", "household_key", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    household: Mapped[str] = mapped_column(String(30))
+    household_key: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---------------------------------------------------------------- Face-to-face days (issue 18)
+
+MEETING_STATES = ("draft", "published", "cancelled")
+RESPONSE_KINDS = ("answer", "commitment")
+
+
+class Meeting(Base):
+    """A face-to-face day (联络站接待日): who is invited, where, when, how many may register."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft','published','cancelled')", name="state"),
+        CheckConstraint("capacity > 0", name="capacity"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(String(120))
+    topic: Mapped[str] = mapped_column(String(200))
+    invited: Mapped[str] = mapped_column(Text, default="")   # one line a unit: "单位 — 职务"
+    capacity: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+
+class MeetingRegistration(Base):
+    """A villager registered for a day (name and phone staff only)."""
+
+    __tablename__ = "meeting_registrations"
+    __table_args__ = (Index("uq_meeting_registrations_phone", "meeting_id", "phone", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(30))
+    phone: Mapped[str] = mapped_column(String(20))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingOpinion(Base):
+    """An opinion sent in advance or raised on the day; what became of it (a report, a proposal)."""
+
+    __tablename__ = "meeting_opinions"
+    __table_args__ = (CheckConstraint("source IN ('advance','on_day')", name="source"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_registrations.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))        # linked by its code
+    made_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))   # became this report
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)  # evidence for
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingOpinionPhoto(StoredPhoto, Base):
+    """An opinion's photo, re-encoded without metadata by qingxi.core.photos."""
+
+    __tablename__ = "meeting_opinion_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("meeting_opinions.id", ondelete="CASCADE"), index=True)
+
+
+class MeetingResponse(Base):
+    """The official's response to an opinion: an answer, or a commitment by a unit by a date."""
+
+    __tablename__ = "meeting_responses"
+    __table_args__ = (
+        CheckConstraint("kind IN ('answer','commitment')", name="kind"),
+        CheckConstraint("kind = 'answer' OR (unit_id IS NOT NULL AND due_on IS NOT NULL)", name="commitment"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("meeting_opinions.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    official: Mapped[str] = mapped_column(String(60), default="")   # a title, never a person's name
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    done_at: Mapped[datetime | None]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

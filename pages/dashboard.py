@@ -12,7 +12,7 @@ from qingxi.core import clock, permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import dashboard
 from qingxi.reports.clocks import CLOCKS
-from ui import current_user, read_session, t, text
+from ui import current_user, meetings, read_session, t, text
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -34,6 +34,7 @@ def render() -> None:
     _open(o)
     _clocks(o)
     _overdue(o)
+    meetings.overdue_commitments(current_user())
     left, right = st.columns([3, 2])
     with left:
         _river(o)

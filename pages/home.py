@@ -2,7 +2,7 @@
 import streamlit as st
 
 from qingxi.reports import public
-from ui import read_session, routes, t
+from ui import pledge, read_session, routes, t
 
 
 def render() -> None:
@@ -17,6 +17,9 @@ def render() -> None:
     cols[3].metric(t("home.count_riverside"), t("home.riverside_value", n=counts["riverside"], total=counts["villages"]))
     routes.link(routes.MAP, t("home.open_map"), ":material/map:")
     routes.link(routes.ASSISTANT, t("assistant.page.ask_link"), ":material/chat:")
+    with st.expander(t("pledge.coverage"), expanded=False, icon=":material/draw:"):
+        pledge.panel("home_pledge_map")
+    routes.link(routes.PLEDGE, t("pledge.nav"), ":material/draw:")
     left, right = st.columns(2)
     with left:
         st.subheader(t("home.who_title"))

@@ -16,7 +16,7 @@ from qingxi.core.photos import PhotoError
 from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
 from qingxi.reports import kind_of
-from ui import current_user, engine, labels, lang, layers, outcome, routes, session, t, text
+from ui import current_user, engine, labels, lang, layers, meetings, outcome, routes, session, t, text
 from ui.proposals import plain, state_line
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
@@ -48,6 +48,7 @@ def render() -> None:
     _results(d)
     _reports(d)
     _cleanups(d)
+    meetings.proposal_opinions(d.row.id)
     _map(d, section)
     _timeline(d)
     if d.contacts is not None:
@@ -90,7 +91,8 @@ def _head(d: P.Detail) -> None:
 def _dossier(d: P.Detail, section: places.Section | None) -> None:
     """Built only when the button is pressed (thumbnails make it large); everything is bound now."""
     language = lang()
-    st.download_button(t("proposals.dossier_name"), lambda: dossier.build(d, language, section).encode("utf-8"),
+    said = meetings.opinions_of(d.row.id)
+    st.download_button(t("proposals.dossier_name"), lambda: dossier.build(d, language, section, opinions=said).encode("utf-8"),
                        file_name=f"proposal-{d.row.number}.html",
                        mime="text/html", icon=":material/print:", key="dossier", on_click="ignore")
 

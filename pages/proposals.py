@@ -7,7 +7,7 @@ import streamlit as st
 
 from qingxi import proposals as P
 from qingxi.core import permissions
-from ui import current_user, engine, labels, lang, outcome, routes, t
+from ui import current_user, engine, labels, lang, meetings, outcome, routes, t
 from ui.proposals import link, plain, state_line
 
 AREA = "proposals"  # where the register shows how the last filing went
@@ -120,3 +120,4 @@ def home() -> None:
         st.info(t("proposals.none_mine"))
     for row in mine.rows:
         _card(row, mine=True)
+    meetings.deputy_panel(user)

@@ -45,3 +45,7 @@ def link(url_path: str, label: str, icon: str, **query) -> None:
 
 ASSISTANT = "assistant"              # the question assistant's chat
 ASSISTANT_INBOX = "assistant-inbox"  # staff: handed-over questions, FAQ candidates
+PLEDGE = "pledge"
+PLEDGE_DOORS = "pledge-doors"         # representatives and staff
+MEETINGS = "meetings"                 # one day's minutes: ?id=
+MEETINGS_DESK = "meetings-desk"

@@ -5,7 +5,26 @@ from db.models import User  # noqa: F401  (the type pages and ui name the signed
 from qingxi.accounts.admin import disable_user, enable_user, invite, reset_password, set_role  # noqa: F401
 from qingxi.accounts.passwords import change_password, strong_enough  # noqa: F401
 from qingxi.accounts.users import (  # noqa: F401
-    ACCOUNT_FAILURES, CHECKS_AT_ONCE, COOKIE, FAILURE_WINDOW, MAX_FAILURES, MIN_PASSWORD, ROLES, SESSION_LIFETIME,
-    USERNAME, AccountError, SignInError, add_account, create_user, hash_password, normalise, people, sign_in,
-    sign_out, token_hash, units, user_for_email, user_for_token
+    ACCOUNT_FAILURES,
+    CHECKS_AT_ONCE,
+    COOKIE,
+    FAILURE_WINDOW,
+    MAX_FAILURES,
+    MIN_PASSWORD,
+    ROLES,
+    SESSION_LIFETIME,
+    USERNAME,
+    AccountError,
+    SignInError,
+    add_account,
+    create_user,
+    hash_password,
+    normalise,
+    people,
+    sign_in,
+    sign_out,
+    token_hash,
+    units,
+    user_for_email,
+    user_for_token,
 )

@@ -21,7 +21,7 @@ from db.models import User, utcnow
 from qingxi.core import audit
 from qingxi.core.refusals import Refusal
 
-ROLES = ("deputy", "staff", "handler", "admin")
+ROLES = ("deputy", "staff", "handler", "admin", "representative")
 COOKIE = "qx_session"  # holds the session token; set by web.auth, read by ui.current_user
 SESSION_LIFETIME = timedelta(days=14)
 FAILURE_WINDOW = timedelta(minutes=15)

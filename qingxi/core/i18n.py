@@ -1,9 +1,10 @@
 """Translations: one `t()` over flat catalogs, zh-CN first, English complete."""
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
+
+import tomllib
 
 from qingxi.core.settings import LANGUAGES
 

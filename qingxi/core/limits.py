@@ -50,6 +50,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "report.support": (Rule("session", 1, KEEP, per_subject=True), Rule("address", 3, KEEP, per_subject=True),
                        Rule("address", 30, HOUR)),
     "cleanup.signup": (Rule("address", 20, HOUR), Rule("phone", 5, HOUR)),
+    # A village's households may sign from one shared line; a phone signs once anyway.
+    "pledge.sign": (Rule("address", 30, HOUR), Rule("phone", 3, HOUR)),
+    "meeting.register": (Rule("address", 20, HOUR), Rule("phone", 5, HOUR)),
     # Codes have 31^6 values: a handful of mistyped ones an hour is plenty for a person.
     "code.miss": (Rule("address", 20, HOUR), Rule("session", 10, HOUR)),
     # The question assistant: a person asks a few questions a minute at most; a village's shared

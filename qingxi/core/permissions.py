@@ -7,7 +7,7 @@ from typing import Protocol
 
 log = logging.getLogger(__name__)
 
-ROLES = ("public", "deputy", "staff", "handler", "admin")
+ROLES = ("public", "deputy", "staff", "handler", "admin", "representative")
 STAFF = frozenset({"staff", "admin"})
 
 # action → roles allowed. Handlers are further limited to reports dispatched to their unit.
@@ -72,6 +72,14 @@ RULES: dict[str, frozenset[str]] = {
     # edit the FAQ and the synonyms.
     "assistant.inbox": STAFF | {"handler"},
     "assistant.faq": STAFF,
+    # The pledge and face-to-face days (issue 18): anyone signs and registers; voters'
+    # representatives record their own village's doors (qingxi.pledge checks the village); staff
+    # edit the text, set households per village, run the days and see phones.
+    "pledge.sign": frozenset(ROLES),
+    "pledge.door": STAFF | {"representative"},
+    "pledge.manage": STAFF,
+    "meeting.register": frozenset(ROLES),
+    "meeting.manage": STAFF,
 }
 UNIT_BOUND = frozenset(a for a, roles in RULES.items() if a.startswith("report.") and "handler" in roles)
 

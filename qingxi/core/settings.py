@@ -6,13 +6,14 @@ never raises when the secrets file is absent.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = ROOT / ".streamlit" / "secrets.toml"

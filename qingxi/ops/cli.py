@@ -12,7 +12,7 @@ from pathlib import Path
 from db import accounts_queries, migrate, places_queries
 from db.engine import engine_for, session_scope
 from geo.importer import GeoImportError
-from qingxi import accounts
+from qingxi import accounts, pledge
 from qingxi.core import photos, places
 from qingxi.core.i18n import t
 from qingxi.core.settings import current as settings
@@ -33,6 +33,8 @@ def setup(load_demo: bool | None) -> None:
         users = demo.load_demo_users(session) if load_demo else []
     proposals_added = demo_proposals.load(engine, cfg.photo_dir) if load_demo else 0
     cleanups_added = demo_cleanups.load(engine, cfg.photo_dir) if load_demo else 0
+    if load_demo:
+        pledge.install_demo_text(engine)  # marked demo until staff write the real text
     print(f"database ready ({engine.url.get_backend_name()}); reference geography "
           f"{'installed' if fresh else 'kept'}; demo reports added: {added}; demo proposals added: "
           f"{proposals_added}; demo clean-ups added: {cleanups_added}; stale temp files removed: {swept}")

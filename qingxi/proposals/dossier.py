@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -88,8 +89,9 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #bb
 
 
 def build(d: Detail, lang: str, section: places.Section | None = None, photo_dir: Path | None = None,
-          generated: datetime | None = None) -> str:
-    """The dossier as one HTML document (every piece of user text escaped)."""
+          generated: datetime | None = None, opinions: Sequence[str] = ()) -> str:
+    """The dossier as one HTML document (every piece of user text escaped); `opinions`: what
+    villagers said at face-to-face days, attached as evidence (qingxi.meetings.proposal_opinions)."""
     folder = photo_dir or settings().photo_dir
 
     def t(key: str, **values) -> str:
@@ -161,6 +163,9 @@ def build(d: Detail, lang: str, section: places.Section | None = None, photo_dir
     for c in d.cleanups:
         out.append(f'<p>{e(c.title)} · {_when(c.starts_at)[:10]} · {t(f"cleanups.state.{c.state}")}'
                    + (f' · {t("proposals.kg", kg=f"{c.kg:g}")}' if c.kg is not None else "") + "</p>")
+    if opinions:
+        out.append(f'<h2>{t("meetings.proposal_evidence")}</h2>')
+        out += [f'<div class="body">{e(said)}</div>' for said in opinions]
     out.append(f'<h2>{t("proposals.history")}</h2><table>')
     for h in d.history:
         out.append(f"<tr><td>{_when(h.at)}</td><td>{t(f'proposals.event.{h.action}')}</td><td>{e(h.actor)}</td>"

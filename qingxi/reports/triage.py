@@ -25,9 +25,33 @@ from qingxi.core.acting import fresh_user
 from qingxi.reports import clocks
 from qingxi.reports.states import OPEN_STATES, State
 from qingxi.reports.triage_actions import (  # noqa: F401 - the desk's commands, exported here
-    MAX_NOTE, NOTES, PRIORITIES, VERIFIED_NOTE, DeskError, Template, apply_template, call_back, close_fixed, close_unfixed,
-    dispatch, hide, hide_photo, merge, on_site, progress, redact, refer, reopen, reply, request_transfer, resolve,
-    send_back, set_priority, sign, suggest_unit, verify
+    MAX_NOTE,
+    NOTES,
+    PRIORITIES,
+    VERIFIED_NOTE,
+    DeskError,
+    Template,
+    apply_template,
+    call_back,
+    close_fixed,
+    close_unfixed,
+    dispatch,
+    hide,
+    hide_photo,
+    merge,
+    on_site,
+    progress,
+    redact,
+    refer,
+    reopen,
+    reply,
+    request_transfer,
+    resolve,
+    send_back,
+    set_priority,
+    sign,
+    suggest_unit,
+    verify,
 )
 
 PAGE_SIZE = 25       # desk queue and search

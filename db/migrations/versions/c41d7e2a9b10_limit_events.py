@@ -5,9 +5,8 @@ Revision ID: c41d7e2a9b10
 Revises: b3e8f1a7c920
 Create Date: 2026-12-03 14:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c41d7e2a9b10'
 down_revision = 'b3e8f1a7c920'

@@ -4,9 +4,8 @@ Revision ID: d17a0a551501
 Revises: c41d7e2a9b10
 Create Date: 2026-12-03 15:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'd17a0a551501'
 down_revision = 'c41d7e2a9b10'
