@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db import places_queries, reports_queries
 from db.engine import session_scope, write_scope
 from db.models import Observation, Photo, Report, StatusChange
-from qingxi.core import codes, limits, photos, places
+from qingxi.core import codes, limits, outbox, photos, places
 from qingxi.core.refusals import Refusal
 from qingxi.core.settings import current as settings
 from qingxi.reports import clocks
@@ -197,6 +197,7 @@ def _submit(engine: Engine, sub: Submission, photo_dir: Path | None, who: limits
         report = _report(s, sub, [stage.photo(p) for p in prepared])
         report.filed_by = filer
         s.add(report)
+        outbox.report_event(s, "report.urgent" if report.priority == "urgent" else "report.new", report)
     return Receipt(report.code, again=False)
 
 

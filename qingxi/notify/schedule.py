@@ -1,0 +1,59 @@
+"""The scheduler inside the worker: events that come from the passing of time, each raised once
+(the outbox's unique `key`), however many workers run and however often they look.
+
+- `clock.due`: a running response clock at 80 % of its target; `clock.overdue`: past it.
+- `cleanup.reminder`: the day before (24 h) and two hours before a published, full or closed
+  clean-up day. A day published later than a moment does not get that moment's reminder late
+  (a 24 h reminder is not sent 3 hours before: the 2 h one follows).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from db import notify_queries as q
+from db.engine import session_scope
+from qingxi.core import outbox
+from qingxi.reports import OPEN_STATES, clocks
+
+DUE_SHARE = 0.8
+REMINDERS = (("day", timedelta(hours=24), timedelta(hours=2)), ("2h", timedelta(hours=2), timedelta(0)))
+REMINDED_STATES = ("published", "full", "closed")
+
+
+def raise_due(engine: Engine, now: datetime) -> int:
+    return _clocks(engine, now) + _reminders(engine, now)
+
+
+def _clocks(engine: Engine, now: datetime) -> int:
+    raised = 0
+    with session_scope(engine) as s:
+        targets = clocks.targets(s)
+        for report in q.open_reports(s, [st.value for st in OPEN_STATES]):
+            table = targets.get(report.priority) or targets["normal"]
+            for clock in clocks.status(report, targets, now):
+                if clock.state == "overdue":
+                    event = "clock.overdue"
+                elif clock.state == "running" and now >= report.created_at + timedelta(
+                        seconds=table[clock.name] * DUE_SHARE):
+                    event = "clock.due"
+                else:
+                    continue
+                raised += outbox.report_event(s, event, report, at=now, clock=clock.name,
+                                              key=f"{event}:{report.id}:{clock.name}")
+    return raised
+
+
+def _reminders(engine: Engine, now: datetime) -> int:
+    raised = 0
+    with session_scope(engine) as s:
+        for ev in q.upcoming_cleanups(s, REMINDED_STATES, now, now + timedelta(hours=24)):
+            for name, before, until in REMINDERS:
+                if ev.starts_at - before <= now < ev.starts_at - until:
+                    payload = {"cleanup_id": ev.id, "title": ev.title, "starts_at": ev.starts_at,
+                               "village": q.village_name(s, ev.meeting_village_id),
+                               "river_km": ev.meeting_km}
+                    raised += outbox.emit(s, "cleanup.reminder", payload, village_id=ev.meeting_village_id,
+                                          key=f"cleanup.reminder:{ev.id}:{name}", at=now)
+    return raised
