@@ -11,6 +11,7 @@ from pages import (
     desk,
     exports,
     home,
+    notify,
     proposal_page,
     reporting,
     river_map,
@@ -90,6 +91,9 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.can(user, "cleanup.checkin"):
         work.append(st.Page(cleanup_staff.day, title=t("cupage.nav_day"), icon=":material/fact_check:",
                             url_path=routes.CLEANUP_DAY))
+    if permissions.can(user, "notify.view"):
+        work.append(st.Page(notify.render, title=t("notify.page.nav"), icon=":material/notifications:",
+                            url_path=routes.NOTIFY))
     if permissions.can(user, "signs.print"):
         work.append(st.Page(signboards.render, title=t("nav.signs"), icon=":material/qr_code_2:",
                             url_path=routes.SIGNS))

@@ -29,6 +29,7 @@ SIGNS = "signs"
 ACCOUNT = "account"
 ADMIN = "admin"
 SETTINGS = "settings"
+NOTIFY = "notifications"
 
 
 def _registered() -> None:
