@@ -69,7 +69,7 @@ def add(engine: Engine, user, name: str, url: str, events, *, village: str | Non
     listed = _events(events)
     url = (url or "").strip()
     check_url(url)
-    if not 1 <= int(per_minute) <= 600:
+    if not 1 <= int(per_minute) <= 100_000:
         raise NotifyError("bad_rate")
     with _manage(engine, user) as c:
         s = c.session

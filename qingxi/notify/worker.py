@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -156,24 +157,22 @@ def run_once(engine: Engine, now: datetime | None = None, *, max_attempts: int =
     return done
 
 
-def run(engine: Engine, interval_s: float = 2.0, schedule_every_s: float = 30.0) -> None:
-    """Until SIGTERM / SIGINT: a pass every `interval_s`, the scheduler every `schedule_every_s`."""
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    last_schedule = 0.0
-    while not stopping:
+def run(engine: Engine, interval_s: float = 2.0, schedule_every_s: float = 30.0,
+        stop: threading.Event | None = None) -> None:
+    """Until SIGTERM / SIGINT (or `stop` is set): a pass every `interval_s`, the scheduler every
+    `schedule_every_s`."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+    last_schedule = None
+    while not stop.is_set():
         started = time.monotonic()
         try:
-            due = started - last_schedule >= schedule_every_s
+            due = last_schedule is None or started - last_schedule >= schedule_every_s
             run_once(engine, scheduled=due)
             if due:
                 last_schedule = started
         except Exception:
             log.exception("notify: worker pass failed")
-        time.sleep(max(0.0, interval_s - (time.monotonic() - started)))
+        stop.wait(max(0.0, interval_s - (time.monotonic() - started)))
