@@ -32,6 +32,14 @@ def add_event(s: Session, row: NotifyEvent) -> bool:
     return True
 
 
+def known_keys(s: Session, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start:start + 500])
+        found.update(s.scalars(select(NotifyEvent.key).where(NotifyEvent.key.in_(chunk))))
+    return found
+
+
 def village_name(s: Session, village_id: int | None) -> str:
     return (s.scalar(select(Village.name).where(Village.id == village_id)) or "") if village_id else ""
 
@@ -48,9 +56,10 @@ def unit_by_name(s: Session, name: str) -> Unit | None:
     return s.scalar(select(Unit).where(Unit.name == name))
 
 
-def open_reports(s: Session, states: Sequence[str]) -> list[Report]:
-    """Reports whose clocks may still tick (the scheduler reads them every half minute)."""
-    return list(s.scalars(select(Report).where(Report.state.in_(states), Report.hidden.is_(False))))
+def open_reports(s: Session, states: Sequence[str], since: datetime) -> list[Report]:
+    """Open reports filed since `since` (the scheduler reads them every half minute)."""
+    return list(s.scalars(select(Report).where(Report.state.in_(states), Report.hidden.is_(False),
+                                               Report.created_at >= since)))
 
 
 def upcoming_cleanups(s: Session, states: Sequence[str], now: datetime, until: datetime) -> list[Cleanup]:

@@ -18,6 +18,7 @@ from qingxi.core import outbox
 from qingxi.reports import OPEN_STATES, clocks
 
 DUE_SHARE = 0.8
+LOOKBACK = timedelta(days=1)
 REMINDERS = (("day", timedelta(hours=24), timedelta(hours=2)), ("2h", timedelta(hours=2), timedelta(0)))
 REMINDED_STATES = ("published", "full", "closed")
 
@@ -27,22 +28,32 @@ def raise_due(engine: Engine, now: datetime) -> int:
 
 
 def _clocks(engine: Engine, now: datetime) -> int:
-    raised = 0
+    """One query for the open reports, one for the keys already raised, an insert per new event.
+    A moment that passed more than LOOKBACK ago (the worker was not running, or the portal has just
+    been upgraded) is not raised late: the overdue list on the dashboard shows those."""
     with session_scope(engine) as s:
         targets = clocks.targets(s)
-        for report in q.open_reports(s, [st.value for st in OPEN_STATES]):
+        longest = max(seconds for table in targets.values() for seconds in table.values())
+        since = now - timedelta(seconds=longest) - LOOKBACK  # older reports have no moment left to raise
+        due: list[tuple[str, object, str, str]] = []
+        for report in q.open_reports(s, [st.value for st in OPEN_STATES], since):
             table = targets.get(report.priority) or targets["normal"]
             for clock in clocks.status(report, targets, now):
+                seconds = table[clock.name]
                 if clock.state == "overdue":
-                    event = "clock.overdue"
-                elif clock.state == "running" and now >= report.created_at + timedelta(
-                        seconds=table[clock.name] * DUE_SHARE):
-                    event = "clock.due"
+                    event, moment = "clock.overdue", clock.due_at
+                elif clock.state == "running":
+                    event, moment = "clock.due", report.created_at + timedelta(seconds=seconds * DUE_SHARE)
                 else:
                     continue
-                raised += outbox.report_event(s, event, report, at=now, clock=clock.name,
-                                              key=f"{event}:{report.id}:{clock.name}")
-    return raised
+                if moment <= now and now - moment <= LOOKBACK:
+                    due.append((event, report, clock.name, f"{event}:{report.id}:{clock.name}"))
+        known = q.known_keys(s, [key for *_, key in due])
+        raised = 0
+        for event, report, name, key in due:
+            if key not in known:
+                raised += outbox.report_event(s, event, report, at=now, clock=name, key=key)
+        return raised
 
 
 def _reminders(engine: Engine, now: datetime) -> int:

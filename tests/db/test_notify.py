@@ -240,6 +240,19 @@ def test_clocks_raise_due_at_80_percent_and_overdue_after_each_once(people, robo
     assert len(texts) == 2 and "时限将到" in texts[0] and "签收" in texts[0] and "已超时" in texts[1]
 
 
+def test_a_moment_long_past_is_not_raised_late(people, tmp_path):
+    """A worker started after a long pause (or the first after an upgrade) does not flood the
+    groups with every clock that ran out while nobody was looking."""
+    rid = report_id(people.engine, file(people.engine, tmp_path, category="sewage"))
+    with session_scope(people.engine) as s:
+        created = s.get(Report, rid).created_at
+    assert schedule.raise_due(people.engine, created + timedelta(days=3)) == 0
+    assert schedule.raise_due(people.engine, created + timedelta(hours=30)) == 1  # resolve (1 day) only
+    with session_scope(people.engine) as s:
+        assert list(s.scalars(select(NotifyEvent.key).where(NotifyEvent.event.like("clock.%")))) == [
+            f"clock.overdue:{rid}:resolve"]
+
+
 def test_clean_up_reminders_the_day_before_and_two_hours_before_once_each(people, robot):
     channel(people.engine, "volunteers", robot[0], "cleanup.reminder,cleanup.cancelled")
     start = datetime(2026, 6, 6, 0, 0, tzinfo=timezone.utc)
@@ -279,7 +292,7 @@ def test_no_group_message_carries_a_name_a_phone_or_a_code(people, robot, tmp_pa
     first = cu.sign_up(people.engine, cid, "李志愿", "13800138000")
     cu.sign_up(people.engine, cid, "赵候补", "13800138001", wait=True)
     cu.cancel_signup(people.engine, first.code)  # promotes the waiting one
-    schedule.raise_due(people.engine, datetime.now(timezone.utc) + timedelta(days=8))
+    schedule.raise_due(people.engine, datetime.now(timezone.utc) + timedelta(hours=36))
     worker.run_once(people.engine, scheduled=False)
     with session_scope(people.engine) as s:
         personal = [v for r in s.scalars(select(Report)) for v in (r.reporter_name, r.reporter_phone, r.code) if v]
