@@ -788,6 +788,7 @@ class CleanupPhoto(StoredPhoto, Base):
 # (qingxi.notify) fans it out to the channels that want it and delivers through apprise.
 
 NOTIFY_STATUSES = ("pending", "sending", "sent", "failed")
+NOTIFY_AUDIENCES = ("group", "person")
 
 
 class NotifyEvent(Base):
@@ -812,6 +813,7 @@ class NotifyChannel(Base):
     `events` a comma list; optionally only one village's or one unit's events."""
 
     __tablename__ = "notify_channels"
+    __table_args__ = (CheckConstraint(f"audience IN {NOTIFY_AUDIENCES}", name="audience"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     url_secret: Mapped[str] = mapped_column(Text)
@@ -821,6 +823,9 @@ class NotifyChannel(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     per_minute: Mapped[int] = mapped_column(Integer, default=20)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # group: a duty group's robot; person: an SMS or e-mail gateway whose URL has `{to}` for the
+    # person's phone (a volunteer's sign-up phone), used for the messages addressed to them.
+    audience: Mapped[str] = mapped_column(String(8), default="group")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -831,7 +836,7 @@ class NotifyDelivery(Base):
     __tablename__ = "notify_deliveries"
     __table_args__ = (
         CheckConstraint(f"status IN {NOTIFY_STATUSES}", name="status"),
-        Index("uq_notify_deliveries_event_channel", "event_id", "channel_id", unique=True),
+        Index("uq_notify_deliveries_event_channel", "event_id", "channel_id", "recipient_key", unique=True),
         Index("ix_notify_deliveries_due", "status", "next_at", "channel_id"),
         Index("ix_notify_deliveries_sent", "channel_id", "sent_at"),
     )
@@ -845,4 +850,8 @@ class NotifyDelivery(Base):
     last_error: Mapped[str] = mapped_column(String(300), default="")
     sent_at: Mapped[datetime | None]
     digest: Mapped[bool] = mapped_column(Boolean, default=False)  # folded into a digest message
+    # A person's delivery: their phone and the code of their own page, sealed (qingxi.notify.vault);
+    # recipient_key (a keyed hash of the phone) keeps one delivery per person. "" for a group.
+    recipient: Mapped[str | None] = mapped_column(Text)
+    recipient_key: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

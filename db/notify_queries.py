@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Cleanup, NotifyChannel, NotifyDelivery, NotifyEvent, Report, Unit, Village
+from db.models import Cleanup, NotifyChannel, NotifyDelivery, NotifyEvent, Report, Signup, Unit, Village
 
 
 def add_event(s: Session, row: NotifyEvent) -> bool:
@@ -97,6 +97,29 @@ def events_to_fan_out(s: Session, limit: int) -> list[NotifyEvent]:
 def add_deliveries(s: Session, rows: Sequence[NotifyDelivery]) -> None:
     s.add_all(rows)
     s.flush()
+
+
+# People addressed by an event: a volunteer's sign-up phone (and the code of their own page).
+PERSON_EVENTS = ("cleanup.promoted", "cleanup.reminder", "cleanup.cancelled")
+
+
+def people_for(s: Session, event: str, payload: dict) -> list[tuple[str, str]]:
+    """(phone, sign-up code) of everyone an event is about; walk-ins without a phone get nothing."""
+    stmt = select(Signup.phone, Signup.code).where(Signup.phone.is_not(None), Signup.phone != "")
+    if event == "cleanup.promoted":
+        stmt = stmt.where(Signup.id == payload.get("signup_id"), Signup.status == "seated")
+    elif event == "cleanup.reminder":
+        stmt = stmt.where(Signup.cleanup_id == payload.get("cleanup_id"), Signup.status == "seated")
+    elif event == "cleanup.cancelled":
+        stmt = stmt.where(Signup.cleanup_id == payload.get("cleanup_id"), Signup.status != "cancelled")
+    else:
+        return []
+    return [(phone, code) for phone, code in s.execute(stmt.order_by(Signup.id))]
+
+
+def person_channel_ready(s: Session) -> bool:
+    return s.scalar(select(NotifyChannel.id).where(NotifyChannel.audience == "person",
+                                                   NotifyChannel.paused.is_(False)).limit(1)) is not None
 
 
 # ---------------------------------------------------------------- delivery

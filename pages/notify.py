@@ -59,7 +59,8 @@ def _resend() -> None:
 
 def _add() -> None:
     v = st.session_state
-    _act(notify.add, v.notify_name, v.notify_url, v.notify_events, done="notify.page.added")
+    outcome.act(AREA, lambda: notify.add(engine(), current_user(), v.notify_name, v.notify_url, v.notify_events,
+                                         person=v.notify_person), t("notify.page.added"))
 
 
 def _channels() -> None:
@@ -68,7 +69,8 @@ def _channels() -> None:
     event = labels("notify.event")
     for ch in found:
         with st.container(border=True):
-            st.text(f"{ch.name} · {ch.hint}" + (f" · {t('notify.page.paused_label')}" if ch.paused else ""))
+            st.text(f"{ch.name} · {ch.hint}" + (f" · {t('notify.page.person_label')}" if ch.audience == "person" else "")
+                    + (f" · {t('notify.page.paused_label')}" if ch.paused else ""))
             st.caption(" · ".join(event(e) for e in ch.events))
             cols = st.columns(3)
             cols[0].button(t("notify.page.test"), key=f"notify_test_{ch.id}",
@@ -83,4 +85,5 @@ def _channels() -> None:
         st.text_input(t("notify.page.name"), key="notify_name", max_chars=60)
         st.text_input(t("notify.page.url"), key="notify_url", type="password")
         st.multiselect(t("notify.page.events"), list(EVENTS), key="notify_events", format_func=event)
+        st.checkbox(t("notify.page.person"), key="notify_person", help=t("notify.page.person_help"))
         st.form_submit_button(t("notify.page.add"), on_click=_add)

@@ -7,6 +7,9 @@ Services record events in their own transaction with `qingxi.core.outbox.emit` /
 
 - `channels`: `add`, `listed`, `test`, `set_paused`, `remove` (admins, or the operator from the
   command line); URLs kept encrypted (`vault`), shown as a hint only. `NotifyError` is the refusal.
+  A `person=True` channel (an SMS / e-mail gateway, `{to}` in its URL) carries the messages
+  addressed to one volunteer (promotion, reminders, cancellation) to their sign-up phone;
+  `reaches_people(engine)` says whether one is configured (else nothing is queued for people).
 - `worker.run_once(engine)` / `worker.run(engine)`: fan-out, claims, retries with back-off, give
   up after `MAX_ATTEMPTS`, a per-channel rate with digest folding.
 - `schedule.raise_due(engine, now)`: clock.due / clock.overdue and clean-up reminders, once each.
@@ -14,5 +17,7 @@ Services record events in their own transaction with `qingxi.core.outbox.emit` /
 - `sent(engine, user, ...)` / `resend(engine, user, delivery_id)`: the staff notifications page.
 - `cli.main(argv)`: `python -m qingxi worker|channel ...`.
 """
-from qingxi.notify.channels import Channel, NotifyError, add, listed, remove, set_paused, test  # noqa: F401
+from qingxi.notify.channels import (  # noqa: F401
+    Channel, NotifyError, add, listed, reaches_people, remove, set_paused, test,
+)
 from qingxi.notify.history import Sent, resend, sent  # noqa: F401

@@ -39,6 +39,7 @@ class Channel:
     unit: str | None
     per_minute: int
     paused: bool
+    audience: str = "group"
 
 
 def _events(events) -> str:
@@ -51,7 +52,15 @@ def _events(events) -> str:
     return ",".join(dict.fromkeys(listed))
 
 
-def check_url(url: str) -> None:
+SAMPLE_PHONE = "13800138000"
+
+
+def check_url(url: str, audience: str = "group") -> None:
+    """apprise must know the URL; a person channel's has `{to}` where the person's phone goes."""
+    if audience == "person":
+        if "{to}" not in (url or ""):
+            raise NotifyError("person_needs_to")
+        url = url.replace("{to}", SAMPLE_PHONE)
     if not url or not apprise.Apprise().add(url.strip()):
         raise NotifyError("bad_url")
 
@@ -62,13 +71,16 @@ def _manage(engine: Engine, user):
 
 
 def add(engine: Engine, user, name: str, url: str, events, *, village: str | None = None,
-        unit: str | None = None, per_minute: int = DEFAULT_PER_MINUTE) -> int:
+        unit: str | None = None, per_minute: int = DEFAULT_PER_MINUTE, person: bool = False) -> int:
+    """A channel for a duty group, or (`person`) an SMS / e-mail gateway for messages addressed to
+    one person, its URL with `{to}` for their phone."""
     name = (name or "").strip()
     if not 0 < len(name) <= MAX_NAME:
         raise NotifyError("bad_name")
     listed = _events(events)
     url = (url or "").strip()
-    check_url(url)
+    audience = "person" if person else "group"
+    check_url(url, audience)
     if not 1 <= int(per_minute) <= 100_000:
         raise NotifyError("bad_rate")
     with _manage(engine, user) as c:
@@ -88,7 +100,7 @@ def add(engine: Engine, user, name: str, url: str, events, *, village: str | Non
             unit_id = found_unit.id
         row = NotifyChannel(name=name, url_secret=vault.seal(url), url_hint=vault.hint(url), events=listed,
                             village_id=village_id, unit_id=unit_id, per_minute=int(per_minute), paused=False,
-                            created_at=c.at)
+                            audience=audience, created_at=c.at)
         s.add(row)
         s.flush()
         if c.actor is not None:
@@ -105,7 +117,7 @@ def listed(engine: Engine, user) -> list[Channel]:
         for row in q.channels(s):
             village = row.village_id and q.village_name(s, row.village_id)
             found.append(Channel(row.id, row.name, row.url_hint, tuple(row.events.split(",")), village or None,
-                                 q.unit_name(s, row.unit_id), row.per_minute, row.paused))
+                                 q.unit_name(s, row.unit_id), row.per_minute, row.paused, row.audience))
         return found
 
 
@@ -155,6 +167,15 @@ def test(engine: Engine, user, name: str, lang: str = "zh") -> None:
         url = vault.open_url(row.url_secret)
     if url is None:
         raise NotifyError("unreadable")
+    if row.audience == "person":
+        url = url.replace("{to}", SAMPLE_PHONE)
     error = send(url, *messages.test_message(lang))
     if error is not None:
         raise NotifyError("test_failed", error=error)
+
+
+def reaches_people(engine: Engine) -> bool:
+    """Whether messages addressed to a person can go out (a live person channel exists): without
+    one, nothing is queued for them and their page says so."""
+    with session_scope(engine) as s:
+        return q.person_channel_ready(s)

@@ -18,7 +18,7 @@ def _channel(args, lang: str) -> int:
     try:
         if args.action == "add":
             channels.add(engine, None, args.name, args.url, args.events, village=args.village, unit=args.unit,
-                         per_minute=args.per_minute)
+                         per_minute=args.per_minute, person=args.person)
             found = next(c for c in channels.listed(engine, None) if c.name == args.name.strip())
             print(t("notify.cli.added", lang, name=found.name, hint=found.hint))
         elif args.action == "list":
@@ -27,7 +27,7 @@ def _channel(args, lang: str) -> int:
                 print(t("notify.cli.none", lang))
             for c in found:
                 where = " ".join(x for x in (c.village and f"village={c.village}", c.unit and f"unit={c.unit}") if x)
-                print(f"{c.name}\t{c.hint}\t{','.join(c.events)}\t{c.per_minute}/min"
+                print(f"{c.name}\t{c.audience}\t{c.hint}\t{','.join(c.events)}\t{c.per_minute}/min"
                       f"{chr(9) + where if where else ''}{chr(9) + 'paused' if c.paused else ''}")
         elif args.action == "test":
             channels.test(engine, None, args.name, lang)
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--village", help="only this village's events (its code)")
     a.add_argument("--unit", help="only this unit's events (its exact name)")
     a.add_argument("--per-minute", type=int, default=channels.DEFAULT_PER_MINUTE)
+    a.add_argument("--person", action="store_true",
+                   help="an SMS / e-mail gateway for messages to one person: URL with {to} for the phone")
     acts.add_parser("list", help="the channels (URLs shown only as a hint)")
     for name in ("test", "pause", "resume", "remove"):
         acts.add_parser(name).add_argument("name")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from qingxi.cleanups import EVENTS_PATH, signup_url
 from qingxi.core.i18n import catalog, t
 from qingxi.core.settings import current as settings
 
 DESK_PATH = "triage"        # ui.routes.DESK
-CLEANUPS_PATH = "cleanups"  # qingxi.cleanups.EVENTS_PATH
 PROPOSAL_PATH = "proposal"  # ui.routes.PROPOSAL
 
 
@@ -50,7 +50,7 @@ def _link(base: str, payload: dict) -> str:
     if "report_id" in payload:
         return f"{base}/{DESK_PATH}?report={payload['report_id']}"
     if "cleanup_id" in payload:
-        return f"{base}/{CLEANUPS_PATH}?id={payload['cleanup_id']}"
+        return f"{base}/{EVENTS_PATH}?id={payload['cleanup_id']}"
     if "proposal_id" in payload:
         return f"{base}/{PROPOSAL_PATH}?id={payload['proposal_id']}"
     return base
@@ -61,6 +61,13 @@ def render(event: str, payload: dict | str, lang: str = "zh") -> tuple[str, str]
     data = json.loads(payload) if isinstance(payload, str) else payload
     values = _fields(data, lang)
     return t(f"notify.title.{event}", lang, **values), t(f"notify.body.{event}", lang, **values)
+
+
+def render_person(event: str, payload: dict | str, code: str, lang: str = "zh") -> tuple[str, str]:
+    """(title, body) of a message to one person: the state in plain words and their own page."""
+    data = json.loads(payload) if isinstance(payload, str) else payload
+    values = _fields(data, lang) | {"link": signup_url(code)}
+    return t(f"notify.title.{event}", lang, **values), t(f"notify.person.{event}", lang, **values)
 
 
 def digest(messages: list[tuple[str, str]], lang: str = "zh") -> tuple[str, str]:

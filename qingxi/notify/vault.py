@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -30,20 +31,24 @@ def _key_file() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _fernet(configured: str | None, key_file: str) -> Fernet:
+def _key(configured: str | None, key_file: str) -> bytes:
     if configured:
-        return Fernet(_fernet_key(configured))
+        return _fernet_key(configured)
     path = Path(key_file)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(Fernet.generate_key())
-    return Fernet(path.read_bytes().strip())
+    return path.read_bytes().strip()
+
+
+def _current_key() -> bytes:
+    return _key(settings().notify_key, str(_key_file()))
 
 
 def _current() -> Fernet:
-    return _fernet(settings().notify_key, str(_key_file()))
+    return Fernet(_current_key())
 
 
 def seal(url: str) -> str:
@@ -56,6 +61,11 @@ def open_url(sealed: str) -> str | None:
         return _current().decrypt(sealed.encode()).decode()
     except InvalidToken:
         return None
+
+
+def recipient_key(phone: str) -> str:
+    """One delivery per person and message, without the phone in the clear."""
+    return hmac.new(_current_key(), f"recipient|{phone}".encode(), hashlib.sha256).hexdigest()
 
 
 def hint(url: str) -> str:

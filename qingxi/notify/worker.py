@@ -17,6 +17,7 @@ sent through apprise outside any transaction, and recorded.
 """
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import threading
@@ -68,13 +69,28 @@ def fan_out(engine: Engine, now: datetime) -> int:
         if not events:
             return 0
         live = q.live_channels(s)
-        rows = [NotifyDelivery(event_id=e.id, channel_id=ch.id, status="pending", attempts=0, next_at=now,
-                               last_error="", digest=False, created_at=now)
-                for e in events for ch in live if wants(ch, e.event, e.village_id, e.unit_id)]
+        rows = []
+        for e in events:
+            for ch in live:
+                if not wants(ch, e.event, e.village_id, e.unit_id):
+                    continue
+                if ch.audience == "group":
+                    rows.append(_delivery(e.id, ch.id, now))
+                    continue
+                people = q.people_for(s, e.event, json.loads(e.payload))
+                for phone in dict.fromkeys(p for p, _ in people):  # one message per phone
+                    code = next(c for p, c in people if p == phone)
+                    rows.append(_delivery(e.id, ch.id, now, recipient=vault.seal(json.dumps({"to": phone, "code": code})),
+                                          recipient_key=vault.recipient_key(phone)))
         q.add_deliveries(s, rows)
         for e in events:
             e.fanned_out_at = now
         return len(events)
+
+
+def _delivery(event_id: int, channel_id: int, now: datetime, **person) -> NotifyDelivery:
+    return NotifyDelivery(event_id=event_id, channel_id=channel_id, status="pending", attempts=0, next_at=now,
+                          last_error="", digest=False, created_at=now, **({"recipient_key": ""} | person))
 
 
 def _claim(engine: Engine, channel_id: int, now: datetime) -> tuple[NotifyChannel | None, list[int], int]:
@@ -105,6 +121,20 @@ def _failed(engine: Engine, rows: list[NotifyDelivery], rest: list[int], error: 
             q.release(s, rest, now + backoff(attempts))
 
 
+def _release(engine: Engine, ids: list[int], at: datetime) -> None:
+    with session_scope(engine) as s:
+        q.release(s, ids, at)
+
+
+def _addressed(url: str, delivery: NotifyDelivery, event) -> tuple[str, str, str]:
+    """(url, title, body): a group's message, or a person's with their phone in the URL."""
+    if delivery.recipient is None:
+        return (url, *messages.render(event.event, event.payload))
+    person = json.loads(vault.open_url(delivery.recipient) or "{}")
+    return (url.replace("{to}", person.get("to", "")),
+            *messages.render_person(event.event, event.payload, person.get("code", "")))
+
+
 def deliver_channel(engine: Engine, channel_id: int, now: datetime, max_attempts: int, done: Pass) -> None:
     channel, ids, budget = _claim(engine, channel_id, now)
     if not ids:
@@ -116,12 +146,17 @@ def deliver_channel(engine: Engine, channel_id: int, now: datetime, max_attempts
     if url is None:
         _failed(engine, [d for d, _ in batch], [], "channel URL unreadable (key changed)", now, 0, done)
         return
-    singles = batch if len(batch) <= budget else batch[:max(budget - 1, 0)]
-    folded = batch[len(singles):]
+    if channel.audience == "person":  # one message per person: never folded, the rest waits
+        singles, folded = batch[:budget], []
+        if len(batch) > budget:
+            _release(engine, [d.id for d, _ in batch[budget:]], now + timedelta(seconds=60))
+    else:
+        singles = batch if len(batch) <= budget else batch[:max(budget - 1, 0)]
+        folded = batch[len(singles):]
     for n, (delivery, event) in enumerate(singles):
-        error = channels.send(url, *messages.render(event.event, event.payload))
+        error = channels.send(*_addressed(url, delivery, event))
         if error is not None:
-            rest = [d.id for d, _ in batch[n + 1:]]
+            rest = [d.id for d, _ in (*singles[n + 1:], *folded)]
             _failed(engine, [delivery], rest, error, now, max_attempts, done)
             return
         with session_scope(engine) as s:

@@ -364,3 +364,45 @@ def test_test_message_reports_a_failure_plainly(people, robot):
     with pytest.raises(notify.NotifyError) as err:
         notify.test(people.engine, None, "duty")
     assert "500" in err.value.message("en")
+
+
+# ---------------------------------------------------------------- people
+
+def test_a_volunteer_hears_of_the_promotion_and_the_reminder_on_their_own_phone(people, robot):
+    """A person channel (here the robot, the phone as its @-target the way an SMS gateway takes a
+    number) gets one message per person with their own page; the group channel's copy names no one."""
+    group, person = robot[0], robot[1]
+    channel(people.engine, "volunteer desk", group, "cleanup.promoted,cleanup.reminder")
+    assert not notify.reaches_people(people.engine)
+    notify.add(people.engine, None, "sms", person.url().rstrip("/") + "/{to}/", "cleanup.promoted,cleanup.reminder",
+               person=True)
+    assert notify.reaches_people(people.engine)
+    start = datetime.now(timezone.utc) + timedelta(hours=20)
+    plan = cu.Plan(title="清溪清理日", starts_at=start, ends_at=start + timedelta(hours=3), km_from=1.0, km_to=2.0,
+                   capacity=1, meeting_km=1.0, equipment=["手套"], leader_name="梅式业", leader_contact="13900001111")
+    cid = cu.create(people.engine, people.staff, plan)
+    cu.publish(people.engine, people.staff, cid)
+    first = cu.sign_up(people.engine, cid, "李志愿", "13800138000")
+    waiting = cu.sign_up(people.engine, cid, "赵候补", "13800138001", wait=True)
+    cu.cancel_signup(people.engine, first.code)  # 赵候补 gets the seat
+    worker.run_once(people.engine)  # the scheduler: 20 h before, the day-before reminder is due
+    to = {m.body["at"]["atMobiles"][0]: m.text for m in person.messages}
+    assert set(to) == {"13800138001"} and len(person.messages) == 2
+    assert all(m.signed for m in person.messages)
+    [promoted] = [m.text for m in person.messages if "候补转为正式" in m.text]
+    assert f"cleanup-signup?code={waiting.code}" in promoted
+    assert any("提醒" in m.text and "清溪清理日" in m.text for m in person.messages)
+    assert len(group.messages) == 2
+    for m in group.messages:
+        assert "13800138001" not in json.dumps(m.body) and waiting.code not in m.text and "赵候补" not in m.text
+    with session_scope(people.engine) as s:
+        stored = " ".join(r or "" for r in s.scalars(select(NotifyDelivery.recipient)))
+    assert "13800138001" not in stored and waiting.code not in stored  # sealed at rest
+    worker.run_once(people.engine)
+    assert len(person.messages) == 2  # once
+
+
+def test_a_person_channel_needs_a_place_for_the_phone(people, robot):
+    with pytest.raises(notify.NotifyError) as err:
+        notify.add(people.engine, None, "sms", robot[0].url(), "cleanup.promoted", person=True)
+    assert err.value.key == "person_needs_to"

@@ -41,7 +41,9 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('per_minute', sa.Integer(), nullable=False),
     sa.Column('paused', sa.Boolean(), nullable=False),
+    sa.Column('audience', sa.String(length=8), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("audience IN ('group', 'person')", name=op.f('ck_notify_channels_audience')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_notify_channels_unit_id_units'),
                             ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_notify_channels_village_id_villages'),
@@ -60,6 +62,8 @@ def upgrade() -> None:
     sa.Column('last_error', sa.String(length=300), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('digest', sa.Boolean(), nullable=False),
+    sa.Column('recipient', sa.Text(), nullable=True),
+    sa.Column('recipient_key', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name=op.f('ck_notify_deliveries_status')),
     sa.ForeignKeyConstraint(['channel_id'], ['notify_channels.id'],
@@ -68,7 +72,7 @@ def upgrade() -> None:
                             name=op.f('fk_notify_deliveries_event_id_notify_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notify_deliveries'))
     )
-    op.create_index('uq_notify_deliveries_event_channel', 'notify_deliveries', ['event_id', 'channel_id'],
+    op.create_index('uq_notify_deliveries_event_channel', 'notify_deliveries', ['event_id', 'channel_id', 'recipient_key'],
                     unique=True)
     op.create_index('ix_notify_deliveries_due', 'notify_deliveries', ['status', 'next_at', 'channel_id'],
                     unique=False)
