@@ -198,3 +198,16 @@ def recent(s: Session, limit: int = 200, status: str | None = None) -> list[tupl
     if status:
         stmt = stmt.where(NotifyDelivery.status == status)
     return [(d, e, name) for d, e, name in s.execute(stmt)]
+
+
+
+def first_alerts(s: Session, since: datetime) -> list[tuple[datetime, datetime]]:
+    """(report filed, its first new / urgent message sent to a group) for the reports filed since
+    `since` that had one."""
+    stmt = (select(Report.created_at, func.min(NotifyDelivery.sent_at))
+            .join(NotifyEvent, NotifyEvent.id == NotifyDelivery.event_id)
+            .join(Report, Report.id == NotifyEvent.report_id)
+            .where(NotifyEvent.event.in_(("report.new", "report.urgent")), NotifyDelivery.status == "sent",
+                   NotifyDelivery.recipient_key == "", Report.created_at >= since)
+            .group_by(Report.id, Report.created_at))
+    return [(filed, sent) for filed, sent in s.execute(stmt)]

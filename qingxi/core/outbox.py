@@ -23,12 +23,13 @@ EVENTS = ("report.new", "report.urgent", "report.update", "clock.due", "clock.ov
 
 
 def emit(session: Session, event: str, payload: dict, *, village_id: int | None = None,
-         unit_id: int | None = None, key: str | None = None, at: datetime | None = None) -> bool:
+         unit_id: int | None = None, report_id: int | None = None, key: str | None = None,
+         at: datetime | None = None) -> bool:
     """Record one event; with `key`, only once ever (False when it was already recorded)."""
     if event not in EVENTS:
         raise ValueError(event)
     row = NotifyEvent(event=event, key=key, payload=json.dumps(payload, ensure_ascii=False, default=str),
-                      village_id=village_id, unit_id=unit_id, created_at=clock.now(at))
+                      village_id=village_id, unit_id=unit_id, report_id=report_id, created_at=clock.now(at))
     return q.add_event(session, row)
 
 
@@ -39,4 +40,5 @@ def report_event(session: Session, event: str, report, *, at: datetime | None = 
     payload = {"report_id": report.id, "category": report.category, "priority": report.priority,
                "state": report.state, "village": q.village_name(session, report.village_id),
                "river_km": None if report.river_km is None else round(report.river_km, 2), **extra}
-    return emit(session, event, payload, village_id=report.village_id, unit_id=report.unit_id, key=key, at=at)
+    return emit(session, event, payload, village_id=report.village_id, unit_id=report.unit_id, report_id=report.id,
+                key=key, at=at)

@@ -14,10 +14,11 @@ Services record events in their own transaction with `qingxi.core.outbox.emit` /
   up after `MAX_ATTEMPTS`, a per-channel rate with digest folding.
 - `schedule.raise_due(engine, now)`: clock.due / clock.overdue and clean-up reminders, once each.
 - `messages.render(event, payload, lang)`: a group message's title and body (no personal data).
-- `sent(engine, user, ...)` / `resend(engine, user, delivery_id)`: the staff notifications page.
+- `sent(engine, user, ...)` / `resend(engine, user, delivery_id)` / `alert_times(engine, user, since)`
+  (from a report's filing to its first staff alert): the staff notifications page.
 - `cli.main(argv)`: `python -m qingxi worker|channel ...`.
 """
 from qingxi.notify.channels import (  # noqa: F401
     Channel, NotifyError, add, listed, reaches_people, remove, set_paused, test,
 )
-from qingxi.notify.history import Sent, resend, sent  # noqa: F401
+from qingxi.notify.history import AlertTimes, Sent, alert_times, resend, sent  # noqa: F401

@@ -2,6 +2,7 @@
 last error; a failed (or sent) message can be queued again."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,3 +37,19 @@ def resend(engine: Engine, user, delivery_id: int, now: datetime | None = None) 
         if not q.resend(c.session, delivery_id, c.at):
             raise NotifyError("not_resendable")
         c.audit("notify.resend", {}, {"delivery_id": delivery_id}, entity="notify_delivery", entity_id=delivery_id)
+
+
+@dataclass(frozen=True)
+class AlertTimes:
+    reports: int  # reports filed in the period whose new / urgent message reached a group
+    median_s: float | None
+    p95_s: float | None
+
+
+def alert_times(engine: Engine, user, since: datetime) -> AlertTimes:
+    """From a report's filing to its first staff alert (the first group message about it)."""
+    with acting(engine, user, "notify.view") as c:
+        waits = sorted((sent - filed).total_seconds() for filed, sent in q.first_alerts(c.session, since))
+    if not waits:
+        return AlertTimes(0, None, None)
+    return AlertTimes(len(waits), statistics.median(waits), waits[max(int(len(waits) * 0.95) - 1, 0)])

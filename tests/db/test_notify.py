@@ -406,3 +406,17 @@ def test_a_person_channel_needs_a_place_for_the_phone(people, robot):
     with pytest.raises(notify.NotifyError) as err:
         notify.add(people.engine, None, "sms", robot[0].url(), "cleanup.promoted", person=True)
     assert err.value.key == "person_needs_to"
+
+
+def test_the_time_from_a_report_to_its_first_staff_alert(people, robot, tmp_path):
+    channel(people.engine, "duty", robot[0], "report.new")
+    channel(people.engine, "second", robot[1], "report.new")
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    assert notify.alert_times(people.engine, people.staff, since).reports == 0
+    for _ in range(3):
+        file(people.engine, tmp_path)
+    worker.run_once(people.engine)
+    times = notify.alert_times(people.engine, people.staff, since)
+    assert times.reports == 3 and 0 <= times.median_s <= times.p95_s < 60
+    with pytest.raises(Denied):
+        notify.alert_times(people.engine, people.deputy, since)

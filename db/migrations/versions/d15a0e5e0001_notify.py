@@ -21,8 +21,11 @@ def upgrade() -> None:
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('village_id', sa.Integer(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('fanned_out_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_notify_events_report_id_reports'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_notify_events_unit_id_units'),
                             ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_notify_events_village_id_villages'),
@@ -31,6 +34,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('key', name=op.f('uq_notify_events_key'))
     )
     op.create_index('ix_notify_events_fanout', 'notify_events', ['fanned_out_at', 'id'], unique=False)
+    op.create_index(op.f('ix_notify_events_report_id'), 'notify_events', ['report_id'], unique=False)
     op.create_table('notify_channels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
@@ -85,5 +89,6 @@ def downgrade() -> None:
     op.drop_index('uq_notify_deliveries_event_channel', table_name='notify_deliveries')
     op.drop_table('notify_deliveries')
     op.drop_table('notify_channels')
+    op.drop_index(op.f('ix_notify_events_report_id'), table_name='notify_events')
     op.drop_index('ix_notify_events_fanout', table_name='notify_events')
     op.drop_table('notify_events')
