@@ -242,6 +242,8 @@ class Report(Base):
     # A hash of the browser session that filed it: only that session gets the code back for the same
     # photos sent again (qingxi.reports.intake). Not personal: the session id is random and short-lived.
     filed_by: Mapped[str | None] = mapped_column(String(64))
+    # The reporter asked to hear back on their phone (qingxi.notify: report.update to them).
+    hear_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Response-clock milestones are stored when they happen, never recomputed from the history.

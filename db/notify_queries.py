@@ -100,11 +100,16 @@ def add_deliveries(s: Session, rows: Sequence[NotifyDelivery]) -> None:
 
 
 # People addressed by an event: a volunteer's sign-up phone (and the code of their own page).
-PERSON_EVENTS = ("cleanup.promoted", "cleanup.reminder", "cleanup.cancelled")
+PERSON_EVENTS = ("report.update", "cleanup.promoted", "cleanup.reminder", "cleanup.cancelled")
 
 
 def people_for(s: Session, event: str, payload: dict) -> list[tuple[str, str]]:
-    """(phone, sign-up code) of everyone an event is about; walk-ins without a phone get nothing."""
+    """(phone, code of their own page) of everyone an event is about: the reporter who asked to
+    hear back, volunteers by their sign-up phone (walk-ins without a phone get nothing)."""
+    if event == "report.update":
+        stmt = select(Report.reporter_phone, Report.code).where(
+            Report.id == payload.get("report_id"), Report.hear_back.is_(True), Report.reporter_phone.is_not(None))
+        return [(phone, code) for phone, code in s.execute(stmt)]
     stmt = select(Signup.phone, Signup.code).where(Signup.phone.is_not(None), Signup.phone != "")
     if event == "cleanup.promoted":
         stmt = stmt.where(Signup.id == payload.get("signup_id"), Signup.status == "seated")

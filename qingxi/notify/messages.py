@@ -9,6 +9,7 @@ from datetime import datetime
 from qingxi.cleanups import EVENTS_PATH, signup_url
 from qingxi.core.i18n import catalog, t
 from qingxi.core.settings import current as settings
+from qingxi.reports.track import status_url
 
 DESK_PATH = "triage"        # ui.routes.DESK
 PROPOSAL_PATH = "proposal"  # ui.routes.PROPOSAL
@@ -66,7 +67,7 @@ def render(event: str, payload: dict | str, lang: str = "zh") -> tuple[str, str]
 def render_person(event: str, payload: dict | str, code: str, lang: str = "zh") -> tuple[str, str]:
     """(title, body) of a message to one person: the state in plain words and their own page."""
     data = json.loads(payload) if isinstance(payload, str) else payload
-    values = _fields(data, lang) | {"link": signup_url(code)}
+    values = _fields(data, lang) | {"link": status_url(code) if event.startswith("report.") else signup_url(code)}
     return t(f"notify.title.{event}", lang, **values), t(f"notify.person.{event}", lang, **values)
 
 

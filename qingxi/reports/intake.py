@@ -71,6 +71,7 @@ class Submission:
     phone: str = ""
     visibility: str = "staff"
     accept_problem: bool = False  # the person was told the place looks wrong and sends it anyway
+    hear_back: bool = False  # send progress to the phone given (qingxi.notify, when a channel for people exists)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ def _report(s: Session, sub: Submission, staged: list[photos.Staged]) -> Report:
         reporter_name=None if anonymous else (sub.name.strip() or None),
         reporter_phone=None if anonymous else (places.normalise_phone(sub.phone) or None),
         visibility=sub.visibility, state=State.SUBMITTED.value, priority=clocks.default_priority(sub.category),
+        hear_back=bool(sub.hear_back and not anonymous and places.normalise_phone(sub.phone)),
     )
     report.photos = [Photo(kind="report", **f.columns()) for f in staged]
     report.history = [StatusChange(to_state=State.SUBMITTED.value, step=State.SUBMITTED.value)]

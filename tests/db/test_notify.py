@@ -420,3 +420,24 @@ def test_the_time_from_a_report_to_its_first_staff_alert(people, robot, tmp_path
     assert times.reports == 3 and 0 <= times.median_s <= times.p95_s < 60
     with pytest.raises(Denied):
         notify.alert_times(people.engine, people.deputy, since)
+
+
+def test_a_reporter_who_asked_to_hear_back_gets_the_fixed_message_others_do_not(people, robot, tmp_path):
+    sms = robot[0]
+    notify.add(people.engine, None, "sms", sms.url().rstrip("/") + "/{to}/", "report.update", person=True)
+    with session_scope(people.engine) as s:
+        where = intake.village_place(s, VILLAGE)
+    asked = intake.submit(people.engine, intake.Submission([jpeg((next(_sizes), 240))], "bank_litter", where,
+                                                           name="王小明", phone="13912345678", accept_problem=True,
+                                                           hear_back=True), tmp_path).code
+    quiet = file(people.engine, tmp_path, phone="13912340000")  # left a phone, did not ask
+    for code in (asked, quiet):
+        rid = report_id(people.engine, code)
+        triage.sign(people.engine, people.staff, rid)
+        triage.dispatch(people.engine, people.staff, rid, people.unit)
+        triage.resolve(people.engine, people.handler, rid, None, "已清理")
+        triage.close_fixed(people.engine, people.staff, rid, "已解决")
+    worker.run_once(people.engine)
+    phones = {m.body["at"]["atMobiles"][0] for m in sms.messages}
+    assert phones == {"13912345678"}
+    assert any("已解决" in m.text and f"track?code={asked}" in m.text for m in sms.messages)

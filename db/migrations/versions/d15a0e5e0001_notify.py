@@ -1,4 +1,4 @@
-"""notifications: the outbox of events, the channels (apprise URLs kept encrypted), deliveries
+"""notifications: the outbox (and a reporter's wish to hear back) of events, the channels (apprise URLs kept encrypted), deliveries
 
 Revision ID: d15a0e5e0001
 Revises: c41d7e2a9b10
@@ -14,6 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # in place (no batch): a rebuilt reports table would lose its triggers
+    op.add_column('reports', sa.Column('hear_back', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table('notify_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event', sa.String(length=32), nullable=False),
@@ -92,3 +94,4 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_notify_events_report_id'), table_name='notify_events')
     op.drop_index('ix_notify_events_fanout', table_name='notify_events')
     op.drop_table('notify_events')
+    op.execute("ALTER TABLE reports DROP COLUMN hear_back")  # in place: a rebuilt table would lose its triggers
