@@ -84,7 +84,8 @@ def _channels() -> None:
                     + (f" · {t('notify.page.paused_label')}" if ch.paused else ""))
             st.caption(" · ".join(event(e) for e in ch.events))
             cols = st.columns(3)
-            cols[0].button(t("notify.page.test"), key=f"notify_test_{ch.id}",
+            cols[0].button(t("notify.page.test"), key=f"notify_test_{ch.id}", disabled=ch.audience == "person",
+                           help=t("notify.page.test_person") if ch.audience == "person" else None,
                            on_click=_act, args=(notify.test, ch.name), kwargs={"done": "notify.page.tested"})
             cols[1].button(t("notify.page.resume") if ch.paused else t("notify.page.pause"), key=f"notify_pause_{ch.id}",
                            on_click=_act, args=(notify.set_paused, ch.name, not ch.paused),

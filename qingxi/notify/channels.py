@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from db import notify_queries as q
 from db.engine import session_scope
 from db.models import NotifyChannel
-from qingxi.core import permissions
+from qingxi.core import permissions, places
 from qingxi.core.acting import acting, fresh_user
 from qingxi.core.outbox import EVENTS
 from qingxi.core.refusals import Refusal
@@ -160,15 +160,18 @@ def send(url: str, title: str, body: str) -> str | None:
     return (problem[-1].split(" - ", 2)[-1] if problem else "not delivered")[:300]
 
 
-def test(engine: Engine, user, name: str, lang: str = "zh") -> None:
-    """Send a test message straight away; a failure is a refusal with what went wrong."""
+def test(engine: Engine, user, name: str, lang: str = "zh", *, to: str | None = None) -> None:
+    """Send a test message straight away; a failure is a refusal with what went wrong. A channel
+    for people is tested on a phone the admin gives (`to`), never on anyone else's."""
     with _manage(engine, user) as c:
         row = _named(c, name)
         url = vault.open_url(row.url_secret)
     if url is None:
         raise NotifyError("unreadable")
     if row.audience == "person":
-        url = url.replace("{to}", SAMPLE_PHONE)
+        if not to or not places.phone_ok(to):
+            raise NotifyError("test_needs_phone")
+        url = url.replace("{to}", places.normalise_phone(to))
     error = send(url, *messages.test_message(lang))
     if error is not None:
         raise NotifyError("test_failed", error=error)

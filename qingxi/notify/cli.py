@@ -30,7 +30,7 @@ def _channel(args, lang: str) -> int:
                 print(f"{c.name}\t{c.audience}\t{c.hint}\t{','.join(c.events)}\t{c.per_minute}/min"
                       f"{chr(9) + where if where else ''}{chr(9) + 'paused' if c.paused else ''}")
         elif args.action == "test":
-            channels.test(engine, None, args.name, lang)
+            channels.test(engine, None, args.name, lang, to=args.to)
             print(t("notify.cli.test_ok", lang, name=args.name))
         elif args.action in ("pause", "resume"):
             channels.set_paused(engine, None, args.name, args.action == "pause")
@@ -77,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--person", action="store_true",
                    help="an SMS / e-mail gateway for messages to one person: URL with {to} for the phone")
     acts.add_parser("list", help="the channels (URLs shown only as a hint)")
-    for name in ("test", "pause", "resume", "remove"):
+    a = acts.add_parser("test", help="send a test message now (a channel for people: to --to PHONE)")
+    a.add_argument("name")
+    a.add_argument("--to", help="a channel for people: the phone to test on (your own)")
+    for name in ("pause", "resume", "remove"):
         acts.add_parser(name).add_argument("name")
     args = parser.parse_args(argv)
     if args.command == "worker":

@@ -441,3 +441,12 @@ def test_a_reporter_who_asked_to_hear_back_gets_the_fixed_message_others_do_not(
     phones = {m.body["at"]["atMobiles"][0] for m in sms.messages}
     assert phones == {"13912345678"}
     assert any("已解决" in m.text and f"track?code={asked}" in m.text for m in sms.messages)
+
+
+def test_a_channel_for_people_is_tested_only_on_a_phone_the_admin_gives(people, robot):
+    notify.add(people.engine, None, "sms", robot[0].url().rstrip("/") + "/{to}/", "report.update", person=True)
+    with pytest.raises(notify.NotifyError) as err:
+        notify.test(people.engine, None, "sms")
+    assert err.value.key == "test_needs_phone" and robot[0].hits == 0
+    notify.test(people.engine, None, "sms", to="13700001111")
+    assert robot[0].messages[0].body["at"]["atMobiles"] == ["13700001111"]
