@@ -11,7 +11,8 @@ sent through apprise outside any transaction, and recorded.
   never holds the others back.
 - Each channel has a rate (`per_minute`, 20 for a DingTalk robot): when more is due than the
   minute allows, the last allowed message is a digest of all the rest, so nothing is dropped.
-- Delivered once: a delivery is marked sent in the transaction right after the endpoint's answer.
+- Delivered once: a delivery is marked sent in the transaction right after the endpoint's answer;
+  a claim's lease covers the time its pass may take to send everything it claimed.
   Only a worker killed between that answer and the commit leaves a lease that runs out and sends
   it again (the one duplicate possible). A worker killed before sending loses nothing either.
 """
@@ -39,6 +40,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 10
 BACKOFF_MAX_S = 600
 LEASE_S = 120
+PER_MESSAGE_S = 10  # apprise's connect + read timeouts (4 s + 4 s) and a margin
 BATCH = 200
 
 
@@ -49,6 +51,12 @@ class Pass:
     folded: int = 0
     retried: int = 0
     failed: int = 0
+
+
+def lease_for(budget: int) -> timedelta:
+    """Long enough to send every message the pass may send (the lease of a claim that is still
+    being worked on never runs out, so no other worker sends it again)."""
+    return timedelta(seconds=LEASE_S + PER_MESSAGE_S * min(budget, BATCH))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -103,7 +111,7 @@ def _claim(engine: Engine, channel_id: int, now: datetime) -> tuple[NotifyChanne
         if budget <= 0:
             return None, [], 0
         s.expunge(channel)
-        return channel, q.claim(s, channel_id, now, now + timedelta(seconds=LEASE_S), BATCH), budget
+        return channel, q.claim(s, channel_id, now, now + lease_for(budget), BATCH), budget
 
 
 def _failed(engine: Engine, rows: list[NotifyDelivery], rest: list[int], error: str, now: datetime,

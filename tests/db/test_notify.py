@@ -182,7 +182,8 @@ def test_a_worker_killed_mid_send_leaves_a_lease_that_runs_out_and_is_sent_then(
         cid = s.scalar(select(NotifyChannel.id))
     _, claimed, _ = worker._claim(people.engine, cid, t0)  # the worker claims ... and dies (-9)
     assert claimed and worker.run_once(people.engine, t0 + timedelta(seconds=5)).sent == 0
-    assert worker.run_once(people.engine, t0 + timedelta(seconds=worker.LEASE_S + 1)).sent == 1
+    assert worker.run_once(people.engine, t0 + worker.lease_for(20) - timedelta(seconds=1)).sent == 0
+    assert worker.run_once(people.engine, t0 + worker.lease_for(20) + timedelta(seconds=1)).sent == 1
     assert len(robot[0].messages) == 1
 
 
