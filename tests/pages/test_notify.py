@@ -105,3 +105,35 @@ def test_staff_see_a_failure_and_resend_it(sign_in_as, monkeypatch):
         assert len(robot.messages) == 1
         at = page()
         assert "已发送" in at.dataframe[0].value.to_string()
+
+
+def _report_form():
+    from tests.pages.conftest import open_app, open_page
+
+    return open_page(open_app("zh"), "report")
+
+
+def test_the_report_form_offers_to_hear_back_only_when_messages_can_reach_people(app_env, monkeypatch):
+    from db import migrate
+    from db.models import Report
+    from tests.support.photo_samples import gps_ifd, jpeg
+
+    monkeypatch.setenv("QINGXI_NOTIFY_KEY", "page test key")
+    current.cache_clear()
+    at = _report_form()
+    at.text_input(key="phone0").input("13912345678").run()
+    assert not [c for c in at.checkbox if c.key == "hear0"]  # no channel for people: not offered
+    migrate.upgrade(engine())
+    notify.add(engine(), None, "sms", "dingtalk://secret1@token1/{to}/", "report.update", person=True)
+    at = _report_form()
+    at.file_uploader[0].upload("river.jpg", jpeg((640, 480), gps=gps_ifd(121.398, 29.1492)), "image/jpeg").run()
+    at.button(key="cat_bank_litter0").click().run()
+    at.text_input(key="phone0").input("13912345678").run()
+    hear = next(c for c in at.checkbox if c.key == "hear0")
+    assert hear.label == "有进展时发短信告诉我"
+    hear.check().run()
+    at = next(b for b in at.button if b.label == "提交上报").click().run()
+    assert not at.exception
+    with session_scope(engine()) as s:
+        [report] = s.scalars(select(Report)).all()
+        assert report.hear_back and report.reporter_phone == "13912345678"
