@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Cleanup, NotifyChannel, NotifyDelivery, NotifyEvent, Report, Signup, Unit, Village
+from db.models import Cleanup, NotifyChannel, NotifyDelivery, NotifyEvent, Proposal, Report, Signup, Unit, Village
 
 
 def add_event(s: Session, row: NotifyEvent) -> bool:
@@ -65,6 +65,11 @@ def open_reports(s: Session, states: Sequence[str], since: datetime) -> list[Rep
 def upcoming_cleanups(s: Session, states: Sequence[str], now: datetime, until: datetime) -> list[Cleanup]:
     return list(s.scalars(select(Cleanup).where(Cleanup.state.in_(states), Cleanup.starts_at > now,
                                                 Cleanup.starts_at <= until)))
+
+
+def proposals_due(s: Session, states: Sequence[str], now: datetime, until: datetime) -> list[Proposal]:
+    return list(s.scalars(select(Proposal).where(Proposal.state.in_(states), Proposal.deadline > now,
+                                                 Proposal.deadline <= until)))
 
 
 # ---------------------------------------------------------------- channels

@@ -19,7 +19,7 @@ from db.models import NotifyEvent
 from qingxi.core import clock
 
 EVENTS = ("report.new", "report.urgent", "report.update", "clock.due", "clock.overdue", "cleanup.reminder",
-          "cleanup.promoted", "cleanup.cancelled", "proposal.assigned", "proposal.answered")
+          "cleanup.promoted", "cleanup.cancelled", "proposal.assigned", "proposal.answered", "proposal.deadline")
 
 
 def emit(session: Session, event: str, payload: dict, *, village_id: int | None = None,

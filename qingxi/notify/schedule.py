@@ -2,6 +2,7 @@
 (the outbox's unique `key`), however many workers run and however often they look.
 
 - `clock.due`: a running response clock at 80 % of its target; `clock.overdue`: past it.
+- `proposal.deadline`: two weeks and three days before the deadline of a proposal not yet answered.
 - `cleanup.reminder`: the day before (24 h) and two hours before a published, full or closed
   clean-up day. A day published later than a moment does not get that moment's reminder late
   (a 24 h reminder is not sent 3 hours before: the 2 h one follows).
@@ -21,10 +22,12 @@ DUE_SHARE = 0.8
 LOOKBACK = timedelta(days=1)
 REMINDERS = (("day", timedelta(hours=24), timedelta(hours=2)), ("2h", timedelta(hours=2), timedelta(0)))
 REMINDED_STATES = ("published", "full", "closed")
+DEADLINES = (("14d", timedelta(days=14), timedelta(days=3)), ("3d", timedelta(days=3), timedelta(0)))
+HANDLING_STATES = ("assigned", "signed", "handling")
 
 
 def raise_due(engine: Engine, now: datetime) -> int:
-    return _clocks(engine, now) + _reminders(engine, now)
+    return _clocks(engine, now) + _reminders(engine, now) + _deadlines(engine, now)
 
 
 def _clocks(engine: Engine, now: datetime) -> int:
@@ -67,4 +70,17 @@ def _reminders(engine: Engine, now: datetime) -> int:
                                "river_km": ev.meeting_km}
                     raised += outbox.emit(s, "cleanup.reminder", payload, village_id=ev.meeting_village_id,
                                           key=f"cleanup.reminder:{ev.id}:{name}", at=now)
+    return raised
+
+
+def _deadlines(engine: Engine, now: datetime) -> int:
+    """`proposal.deadline`: two weeks and three days before an unanswered proposal's deadline."""
+    raised = 0
+    with session_scope(engine) as s:
+        for p in q.proposals_due(s, HANDLING_STATES, now, now + timedelta(days=14)):
+            for name, before, until in DEADLINES:
+                if p.deadline - before <= now < p.deadline - until:
+                    payload = {"proposal_id": p.id, "title": p.title, "deadline": p.deadline}
+                    raised += outbox.emit(s, "proposal.deadline", payload, unit_id=p.lead_unit_id,
+                                          key=f"proposal.deadline:{p.id}:{name}", at=now)
     return raised

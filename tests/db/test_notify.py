@@ -451,3 +451,29 @@ def test_a_channel_for_people_is_tested_only_on_a_phone_the_admin_gives(people, 
     assert err.value.key == "test_needs_phone" and robot[0].hits == 0
     notify.test(people.engine, None, "sms", to="13700001111")
     assert robot[0].messages[0].body["at"]["atMobiles"] == ["13700001111"]
+
+
+def test_proposal_assigned_and_its_deadline_two_weeks_and_three_days_before(people, robot):
+    from datetime import date
+
+    from db.models import CongressSession
+    from qingxi import proposals as P
+
+    channel(people.engine, "units", robot[0], "proposal.assigned,proposal.deadline", unit="沙柳村村委会")
+    with session_scope(people.engine) as s:
+        cs = CongressSession(name_zh="第十六届一次会议", name_en="1st", congress=16, meeting=1, held_on=date(2026, 1, 10))
+        s.add(cs)
+        s.flush()
+    t0 = datetime.now(timezone.utc)
+    deadline = t0 + timedelta(days=30)
+    pid = P.file(people.engine, people.staff, title="关于清溪步道的建议", body="建议修步道。", session_id=cs.id,
+                 lead_deputy_id=people.deputy.id, now=t0)
+    P.assign(people.engine, people.staff, pid, people.unit, deadline=deadline, now=t0)
+    assert schedule.raise_due(people.engine, deadline - timedelta(days=15)) == 0
+    assert schedule.raise_due(people.engine, deadline - timedelta(days=13)) == 1
+    assert schedule.raise_due(people.engine, deadline - timedelta(days=12)) == 0
+    assert schedule.raise_due(people.engine, deadline - timedelta(days=2)) == 1
+    worker.run_once(people.engine, scheduled=False)
+    texts = robot[0].texts
+    assert len(texts) == 3 and "已交办" in texts[0] and all("关于清溪步道的建议" in x for x in texts)
+    assert "期限将到" in texts[1] and f"/proposal?id={pid}" in texts[2]
