@@ -9,6 +9,8 @@ PORT    ?= 8501
 
 run: deps
 	$(BIN)/python -m qingxi setup
+	@# the notifications worker (qingxi.notify) runs beside the portal and stops with it
+	$(BIN)/python -m qingxi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run server.py --server.address=localhost --server.port=$(PORT)
 
 test: deps system

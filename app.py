@@ -11,6 +11,7 @@ from pages import (
     downloads,
     home,
     meetings,
+    notify,
     pledge,
     proposal,
     proposals,
@@ -106,6 +107,9 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.can(user, "meeting.manage"):
         work.append(st.Page(meetings.desk, title=t("meetings.nav_desk"), icon=":material/record_voice_over:",
                             url_path=routes.MEETINGS_DESK))
+    if permissions.can(user, "notify.view"):
+        work.append(st.Page(notify.render, title=t("notify.page.nav"), icon=":material/notifications:",
+                            url_path=routes.NOTIFY))
     if permissions.can(user, "signs.print"):
         work.append(st.Page(signs.render, title=t("nav.signs"), icon=":material/qr_code_2:",
                             url_path=routes.SIGNS))

@@ -254,6 +254,8 @@ class Report(Base):
     # A hash of the browser session that filed it: only that session gets the code back for the same
     # photos sent again (qingxi.reports.intake). Not personal: the session id is random and short-lived.
     filed_by: Mapped[str | None] = mapped_column(String(64))
+    # The reporter asked to hear back on their phone (qingxi.notify: report.update to them).
+    hear_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Response-clock milestones are stored when they happen, never recomputed from the history.
@@ -1039,4 +1041,79 @@ class MeetingResponse(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     done_at: Mapped[datetime | None]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---------------------------------------------------------------- Notifications (issue 15)
+# A transactional outbox: services write an event in the transaction of the change; the worker
+# (qingxi.notify) fans it out to the channels that want it and delivers through apprise.
+
+NOTIFY_STATUSES = ("pending", "sending", "sent", "failed")
+NOTIFY_AUDIENCES = ("group", "person")
+
+
+class NotifyEvent(Base):
+    """One thing that happened, written in the same transaction as the change. `payload` is JSON
+    without personal data (ids, category, village, km, priority, state); `key` makes a scheduled
+    event (clock.due, cleanup.reminder) happen once."""
+
+    __tablename__ = "notify_events"
+    __table_args__ = (Index("ix_notify_events_fanout", "fanned_out_at", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fanned_out_at: Mapped[datetime | None]
+
+
+class NotifyChannel(Base):
+    """Where messages go: an apprise URL kept encrypted (`url_secret`), shown only as `url_hint`;
+    `events` a comma list; optionally only one village's or one unit's events."""
+
+    __tablename__ = "notify_channels"
+    __table_args__ = (CheckConstraint(f"audience IN {NOTIFY_AUDIENCES}", name="audience"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    url_secret: Mapped[str] = mapped_column(Text)
+    url_hint: Mapped[str] = mapped_column(String(80))
+    events: Mapped[str] = mapped_column(String(500))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    per_minute: Mapped[int] = mapped_column(Integer, default=20)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # group: a duty group's robot; person: an SMS or e-mail gateway whose URL has `{to}` for the
+    # person's phone (a volunteer's sign-up phone), used for the messages addressed to them.
+    audience: Mapped[str] = mapped_column(String(8), default="group")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotifyDelivery(Base):
+    """One event to one channel: pending → sending (a lease while the worker sends) → sent, or back
+    to pending with a later `next_at` after a failure, or failed after the last attempt."""
+
+    __tablename__ = "notify_deliveries"
+    __table_args__ = (
+        CheckConstraint(f"status IN {NOTIFY_STATUSES}", name="status"),
+        Index("uq_notify_deliveries_event_channel", "event_id", "channel_id", "recipient_key", unique=True),
+        Index("ix_notify_deliveries_due", "status", "next_at", "channel_id"),
+        Index("ix_notify_deliveries_sent", "channel_id", "sent_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("notify_events.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notify_channels.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    sent_at: Mapped[datetime | None]
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)  # folded into a digest message
+    # A person's delivery: their phone and the code of their own page, sealed (qingxi.notify.vault);
+    # recipient_key (a keyed hash of the phone) keeps one delivery per person. "" for a group.
+    recipient: Mapped[str | None] = mapped_column(Text)
+    recipient_key: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

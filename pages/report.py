@@ -1,6 +1,7 @@
 """Report a problem: photo first, then where, what, and (if they wish) who they are."""
 import streamlit as st
 
+from qingxi import notify
 from qingxi.core import photos, places, qr
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
@@ -32,10 +33,12 @@ def render() -> None:
     if where and category:
         _duplicates(category, where, uploads[0][0] if uploads else None, n)
     name, phone, visibility = _who(n)
+    hear_back = bool(phone.strip()) and notify.reaches_people(engine()) and st.checkbox(t("notify.hear_back"),
+                                                                                      key=f"hear{n}")
     accept = bool(where and where.problem) and st.checkbox(t("report.accept_problem"), key=f"accept{n}")
     if st.button(t("report.send"), type="primary", icon=":material/send:", width="stretch"):
         _send(Submission([u for u, _ in uploads], category or "", where, size, cleaned, words, name, phone,
-                         visibility, accept), n)
+                         visibility, accept, hear_back=hear_back), n)
 
 
 def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:

@@ -30,6 +30,7 @@ SIGNS = "signs"
 ACCOUNT = "account"
 ACCOUNTS = "accounts"
 SETTINGS = "settings"
+NOTIFY = "notify"
 
 
 def _registered() -> None:

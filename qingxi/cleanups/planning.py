@@ -47,7 +47,7 @@ from qingxi.cleanups.rules import (
 )
 from qingxi.cleanups.seats import promote
 from qingxi.cleanups.shapes import Plan, Section
-from qingxi.core import clock, permissions, places
+from qingxi.core import clock, outbox, permissions, places
 from qingxi.core.acting import acting, fresh_user, snap
 from qingxi.core.i18n import t
 from qingxi.reports import OPEN_STATES
@@ -184,6 +184,8 @@ def cancel(engine: Engine, user, cleanup_id: int, message: str, *, now: datetime
         c.cleanup.state, c.cleanup.cancel_message, c.cleanup.cancelled_at = "cancelled", message, c.at
         c.cleanup.updated_at = c.at
         c.audit("cleanup.cancel", before, snap(c.cleanup, "state", "cancel_message", "cancelled_at"), message)
+        outbox.emit(c.session, "cleanup.cancelled", {"cleanup_id": c.cleanup.id, "title": c.cleanup.title,
+                                                     "starts_at": c.cleanup.starts_at}, at=c.at)
 
 
 def attach_reports(engine: Engine, user, cleanup_id: int, report_ids: Iterable[int], *,

@@ -48,7 +48,7 @@ from qingxi.cleanups.rules import (
     village_id,
 )
 from qingxi.cleanups.shapes import Receipt
-from qingxi.core import codes, places
+from qingxi.core import codes, outbox, places
 from qingxi.core.acting import acting
 
 
@@ -88,6 +88,7 @@ def promote(s: Session, ev_id: int, at: datetime) -> list[int]:
         if _seat(s, ev_id, waiting, OPEN_FOR_SIGNUP):
             waiting.promoted_at = at
             promoted.append(waiting.id)
+            outbox.emit(s, "cleanup.promoted", {"cleanup_id": ev_id, "signup_id": waiting.id}, at=at)
     s.flush()
     ev = q.cleanup(s, ev_id)
     if ev.state in OPEN_FOR_SIGNUP:

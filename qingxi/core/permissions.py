@@ -42,6 +42,9 @@ RULES: dict[str, frozenset[str]] = {
     "clocks.edit": frozenset({"admin"}),
     "templates.edit": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # Notifications (issue 15): admins manage channels; staff see what was sent and resend.
+    "notify.manage": frozenset({"admin"}),
+    "notify.view": STAFF,
     # Volunteer clean-up days (issue 6): staff plan, check in, record results and export the
     # roster; anyone signs up (no account: the sign-up code is the key) and reads public summaries.
     "cleanup.plan": STAFF,

@@ -50,6 +50,7 @@ class Settings:
     public_url: str  # how villagers reach the portal: QR codes and status links point here
     timezone: ZoneInfo  # dates are shown in local time (the server may run on UTC)
     environment: str
+    notify_key: str | None = None  # encrypts the channels' apprise URLs (qingxi.notify); a key file if unset
 
     @property
     def is_development(self) -> bool:
@@ -90,6 +91,7 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
         public_url=get("QINGXI_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
         timezone=ZoneInfo(get("QINGXI_TIMEZONE", "Asia/Shanghai")),
         environment=get("QINGXI_ENV", "production"),
+        notify_key=get("QINGXI_NOTIFY_KEY"),
     )
 
 

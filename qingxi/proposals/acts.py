@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db import proposals_queries as q
 from db.models import Proposal, ProposalEvent, User
-from qingxi.core import permissions
+from qingxi.core import outbox, permissions
 from qingxi.core.acting import Act, acting, snap
 from qingxi.core.permissions import Denied
 from qingxi.proposals import rules
@@ -45,6 +45,10 @@ class Acting(Act):
         self.proposal.updated_at = self.at
         self.session.flush()
         self.audit(f"proposal.{action}", before, snap(self.proposal, *WATCHED), note)
+        if to in ("assigned", "answered"):
+            outbox.emit(self.session, f"proposal.{to}", {"proposal_id": self.proposal.id, "title": self.proposal.title,
+                                                         "deadline": self.proposal.deadline},
+                        unit_id=self.proposal.lead_unit_id, at=self.at)
 
     def record(self, action: str, note: str = "", before: dict | None = None, after: dict | None = None) -> None:
         """A recorded act without a change of state: history row and one audit entry."""

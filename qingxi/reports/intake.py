@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db import places_queries, reports_queries
 from db.engine import session_scope, write_scope
 from db.models import Observation, Photo, Report, StatusChange
-from qingxi.core import codes, limits, photos, places
+from qingxi.core import codes, limits, outbox, photos, places
 from qingxi.core.refusals import Refusal
 from qingxi.core.settings import current as settings
 from qingxi.reports import clocks
@@ -71,6 +71,7 @@ class Submission:
     phone: str = ""
     visibility: str = "staff"
     accept_problem: bool = False  # the person was told the place looks wrong and sends it anyway
+    hear_back: bool = False  # send progress to the phone given (qingxi.notify, when a channel for people exists)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def _submit(engine: Engine, sub: Submission, photo_dir: Path | None, who: limits
         report = _report(s, sub, [stage.photo(p) for p in prepared])
         report.filed_by = filer
         s.add(report)
+        outbox.report_event(s, "report.urgent" if report.priority == "urgent" else "report.new", report)
     return Receipt(report.code, again=False)
 
 
@@ -219,6 +221,7 @@ def _report(s: Session, sub: Submission, staged: list[photos.Staged]) -> Report:
         reporter_name=None if anonymous else (sub.name.strip() or None),
         reporter_phone=None if anonymous else (places.normalise_phone(sub.phone) or None),
         visibility=sub.visibility, state=State.SUBMITTED.value, priority=clocks.default_priority(sub.category),
+        hear_back=bool(sub.hear_back and not anonymous and places.normalise_phone(sub.phone)),
     )
     report.photos = [Photo(kind="report", **f.columns()) for f in staged]
     report.history = [StatusChange(to_state=State.SUBMITTED.value, step=State.SUBMITTED.value)]

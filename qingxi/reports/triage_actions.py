@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from db import triage_queries as q
 from db.engine import session_scope
 from db.models import Report, StatusChange
-from qingxi.core import audit, permissions
+from qingxi.core import audit, outbox, permissions
 from qingxi.core.acting import Act, acting, fresh_user, snap
 from qingxi.core.refusals import Refusal
 from qingxi.reports import clocks
@@ -95,6 +95,7 @@ def _text(text: str | None, key: str = "note_needed", *, required: bool = True, 
 def _move(c: _Desk, to: State, note: str = "", *, public: bool = True, step: str | None = None) -> StatusChange:
     change = move(c.report, to, actor=c.actor.display_name, note=note, public=public, at=c.at, step=step)
     change.user_id = c.actor.id
+    outbox.report_event(c.session, "report.update", c.report, at=c.at, step=change.step)
     return change
 
 
@@ -164,6 +165,8 @@ def set_priority(engine: Engine, user, report_id: int, priority: str) -> None:
         before = snap(c.report, "priority")
         c.report.priority = priority
         c.audit("report.priority", before, snap(c.report, "priority"))
+        if priority == "urgent":
+            outbox.report_event(c.session, "report.urgent", c.report, at=c.at)
 
 
 # ---------------------------------------------------------------- rejections
@@ -364,6 +367,8 @@ def reply(engine: Engine, user, report_id: int, text: str, public: bool = True) 
     action = "report.reply" if public else "report.note"
     with _desk(engine, user, report_id, action) as c:
         c.audit(action, {}, _noted(c, text, public=public, step="reply" if public else "note"))
+        if public:
+            outbox.report_event(c.session, "report.update", c.report, at=c.at, step="reply")
 
 
 @dataclass(frozen=True)
