@@ -127,7 +127,7 @@ def in_state(ev: Cleanup, *states: str) -> None:
 def transition(engine: Engine, user, cleanup_id: int, now: datetime | None, to: str, *allowed: str,
                check=None, reason: str = "") -> None:
     """One state change by staff (planning, or results for done / reported), with its audit entry."""
-    with staffed(engine, user, cleanup_id, "cleanup.plan" if to not in FINISHED else "cleanups.results", now) as c:
+    with staffed(engine, user, cleanup_id, "cleanup.plan" if to not in FINISHED else "cleanup.results", now) as c:
         in_state(c.cleanup, *allowed)
         if check:
             check(c)

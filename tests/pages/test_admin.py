@@ -30,7 +30,7 @@ def test_non_admins_are_refused_by_the_page_itself(sign_in_as):
 
 def test_admin_invites_and_the_password_is_shown_once(sign_in_as):
     sign_in_as("admin")
-    at = open_page(open_app("en"), "admin")
+    at = open_page(open_app("en"), "accounts")
     assert not at.exception and at.title[0].value == "Accounts" and len(at.dataframe[0].value) == 1
     at.text_input(key="invite_username").input("Li.Ming")
     at.text_input(key="invite_name").input("李明")
@@ -46,7 +46,7 @@ def test_admin_invites_and_the_password_is_shown_once(sign_in_as):
 
 def test_admin_sees_refusals_in_words(sign_in_as):
     sign_in_as("admin")
-    at = open_page(open_app("zh"), "admin")
+    at = open_page(open_app("zh"), "accounts")
     at.text_input(key="invite_username").input("li")
     at.text_input(key="invite_name").input("李明")
     at.selectbox(key="invite_role").select("handler")
@@ -60,7 +60,7 @@ def test_admin_disables_and_changes_a_role(sign_in_as):
     engine = engine_for(current().database_url)
     accounts.sign_in(engine, "test-staff", "password-1", "10.0.0.8")
     sign_in_as("admin")
-    at = open_page(open_app("en"), "admin")
+    at = open_page(open_app("en"), "accounts")
     at.selectbox(key="manage_user").select(staff.id)
     at.selectbox(key=f"role_{staff.id}").select("deputy")
     next(b for b in at.button if b.label == "Save role").click().run()

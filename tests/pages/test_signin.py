@@ -10,7 +10,7 @@ def _paths(at) -> set[str]:
 
 def test_the_public_sees_sign_in_not_admin(app_env):
     at = open_app("zh")
-    assert "signin" in _paths(at) and not _paths(at) & {"admin", "account", "signs"}
+    assert "signin" in _paths(at) and not _paths(at) & {"accounts", "account", "signs"}
     at = open_page(at, "signin")
     assert not at.exception and at.title[0].value == "登录" and not at.error
 
@@ -34,13 +34,13 @@ def test_the_refusal_from_the_route_is_shown_in_the_readers_language(app_env, la
     ("deputy", {"account"}),
     ("handler", {"account"}),
     ("staff", {"account", "signs"}),
-    ("admin", {"account", "signs", "admin"}),
+    ("admin", {"account", "signs", "accounts"}),
 ])
 def test_signed_in_people_see_their_pages(sign_in_as, role, pages):
     sign_in_as(role)
     at = open_app("en")
     assert not at.exception
-    assert _paths(at) & {"account", "signs", "admin", "signin"} == pages
+    assert _paths(at) & {"account", "signs", "accounts", "signin"} == pages
     assert at.sidebar.caption[0].value == f"Signed in as Test {role}"
     at = open_page(at, "account")
     assert at.title[0].value == f"Test {role}" and f"test-{role}" in at.markdown[0].value
