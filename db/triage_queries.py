@@ -214,7 +214,7 @@ def search_count(session: Session, f: SearchFilter, scope_unit=_NO_SCOPE) -> int
 
 def search_page(session: Session, f: SearchFilter, scope_unit=_NO_SCOPE, *, limit: int, offset: int = 0) -> list[dict]:
     """One page of matching reports, hidden ones included (staff), newest first."""
-    query = (select(Report.id, Report.code, Report.category, Report.state, Report.priority, Report.hidden,
+    query = (select(Report.id, Report.category, Report.state, Report.priority, Report.hidden,
                     Report.created_at, Village.name.label("village"))
              .outerjoin(Village, Report.village_id == Village.id)
              .where(*_search_where(f, scope_unit))

@@ -75,7 +75,7 @@ def _search(user, villages: dict[int, str]) -> None:
             return
         for r in result.rows:
             line, act = st.columns([5, 1])
-            parts = [f"#{r['id']} `{r['code']}`", t("category." + r["category"]), t("state." + r["state"]),
+            parts = [f"#{r['id']}", t("category." + r["category"]), t("state." + r["state"]),
                      r["village"] or "—", text.when(r["created_at"])] + ([t("triage.queue.hidden")] if r["hidden"] else [])
             line.markdown(" · ".join(parts))
             act.button(t("triage.open"), key=f"find{r['id']}", on_click=st.session_state.__setitem__,
@@ -123,7 +123,7 @@ def _detail(user, report_id: int) -> None:
         st.error(read.message if read.incident else t("triage.denied"))  # no such report reads as not yours
         return
     d = read.value
-    st.subheader(f"#{d.id} {d.code} · {t(f'category.{d.category}')}")
+    st.subheader(f"#{d.id} · {t(f'category.{d.category}')}")
     st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
     if d.off_river:
         st.warning(t("triage.off_river"))

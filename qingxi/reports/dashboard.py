@@ -49,7 +49,6 @@ class ClockWeek:
 @dataclass(frozen=True)
 class Overdue:
     id: int
-    code: str
     category: str
     state: str
     priority: str
@@ -127,7 +126,7 @@ def overdue(session: Session, targets: clocks.Targets, now: datetime, limit: int
     found = []
     for r in q.overdue_reports(session, targets, OPEN, now, limit, offset):
         late = [c for c in clocks.status(r, targets, now) if c.state == "overdue"]
-        found.append(Overdue(r.id, r.code, r.category, r.state, r.priority, r.village.name if r.village else None,
+        found.append(Overdue(r.id, r.category, r.state, r.priority, r.village.name if r.village else None,
                              r.created_at, tuple(c.name for c in late), min(c.due_at for c in late)))
     return found
 

@@ -43,7 +43,7 @@ PUBLIC_COLUMNS = (
     ("acknowledged", "signed_at"), ("dispatched", "dispatched_at"), ("fixed", "fixed_at"),
     ("closed", "closed_at"), ("supporters", "supporters"),
 )
-STAFF_COLUMNS = (("code", "code"), *PUBLIC_COLUMNS, ("reporter_name", "reporter_name"),
+STAFF_COLUMNS = (*PUBLIC_COLUMNS, ("reporter_name", "reporter_name"),
                  ("reporter_phone", "reporter_phone"), ("visibility", "visibility"), ("hidden", "hidden"))
 
 

@@ -62,8 +62,9 @@ MAX_PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class QueueItem:
+    """A report in the queue: never its tracking code, the reporter's key to act on it (/track)."""
+
     id: int
-    code: str
     category: str
     state: str
     priority: str
@@ -115,7 +116,7 @@ def queue(session: Session, user, filters: QueueFilter | None = None, now: datet
         found = clocks.status(r, targets, now)
         due = min((c.due_at for c in found if c.state in ("running", "overdue")), default=None)
         items.append(QueueItem(
-            r.id, r.code, r.category, r.state, r.priority, r.village.name if r.village else None,
+            r.id, r.category, r.state, r.priority, r.village.name if r.village else None,
             r.unit.name if r.unit else None, r.unit_id, r.created_at, r.supporters, r.off_river,
             r.id in verified, found, due))
     counts = q.desk_counts(session, states, f, scope)
@@ -127,7 +128,7 @@ def queue(session: Session, user, filters: QueueFilter | None = None, now: datet
 class Found:
     """A page of the staff search."""
 
-    rows: list[dict]   # id, code, category, state, priority, hidden, created_at, village
+    rows: list[dict]   # id, category, state, priority, hidden, created_at, village (never the code)
     total: int
     page: int
     page_size: int
@@ -179,8 +180,10 @@ _PERMISSION = {
 
 @dataclass(frozen=True)
 class Detail:
+    """A report as the desk sees it; staff find it by the code the villager reads out, but the
+    code itself is the reporter's key and is not shown."""
+
     id: int
-    code: str
     category: str
     state: str
     priority: str
@@ -211,7 +214,7 @@ def detail(session: Session, user, report_id: int) -> Detail:
     permissions.require(actor, "report.view_private", r.unit_id, on_report=True)
     offered = OFFERED.get(State(r.state), ("reopen",) if not r.hidden else ())
     return Detail(
-        id=r.id, code=r.code, category=r.category, state=r.state, priority=r.priority, description=r.description,
+        id=r.id, category=r.category, state=r.state, priority=r.priority, description=r.description,
         reporter_name=r.reporter_name, reporter_phone=r.reporter_phone,
         village=r.village.name if r.village else None, river_km=r.river_km, bank=r.bank, off_river=r.off_river,
         unit_id=r.unit_id, suggested_unit=suggest_unit(session, r),

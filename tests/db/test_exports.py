@@ -61,14 +61,15 @@ def test_staff_csv_has_every_report_with_times_and_contact_details(world):
     engine, ids, village = world
     rows = _rows(downloads.reports_csv(engine, _user("staff")))
     assert list(rows[0]) == [h for h, _ in downloads.STAFF_COLUMNS]
-    for needed in ("code", "category", "state", "state_kind", "priority", "village", "river_km", "lon", "lat",
+    assert "code" not in rows[0]  # the reporter's key to act on the report: no staff file holds it
+    for needed in ("category", "state", "state_kind", "priority", "village", "river_km", "lon", "lat",
                    "created", "acknowledged", "dispatched", "fixed", "closed", "supporters",
                    "reporter_name", "reporter_phone"):
         assert needed in rows[0]
     by_id = {int(r["id"]): r for r in rows}
     assert set(by_id) == set(ids.values())  # staff see hidden reports too, flagged
     fixed = by_id[ids["fixed"]]
-    assert fixed["code"] == "FX2345" and fixed["category"] == "sewage" and fixed["category_name"] == "排污口排水"
+    assert fixed["category"] == "sewage" and fixed["category_name"] == "排污口排水"
     assert (fixed["state"], fixed["state_kind"], fixed["priority"]) == ("fixed", "fixed", "urgent")
     assert fixed["village"] == village and float(fixed["river_km"]) == 4.25 and fixed["supporters"] == "4"
     assert fixed["created"] == "2025-06-12T04:00:07Z"
@@ -152,5 +153,5 @@ def test_what_a_reporter_typed_never_becomes_a_formula_in_the_staff_csv(world, t
     engine, ids, _ = world
     with session_scope(engine) as s:
         s.get(Report, ids["open"]).reporter_name = typed
-    (row,) = [r for r in _rows(downloads.reports_csv(engine, _user("staff"))) if r["code"] == "OP6789"]
+    (row,) = [r for r in _rows(downloads.reports_csv(engine, _user("staff"))) if int(r["id"]) == ids["open"]]
     assert row["reporter_name"] == "'" + typed

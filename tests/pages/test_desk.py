@@ -159,3 +159,27 @@ def test_handlers_get_no_moderation(file_report, sign_in_as):
     assert not at.exception and not at.error
     assert "内容审核（隐藏照片、删去个人信息）" not in [e.label for e in at.expander]
     assert not [b for b in at.button if b.key and "hide_photo" in b.key]
+
+
+def _shown(at: AppTest) -> str:
+    """Every word the page put on screen, whatever the element."""
+    return "\n".join(str(getattr(e, "value", "") or "") + str(getattr(e, "label", "") or "")
+                     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "success",
+                                  "metric", "dataframe", "table", "code", "json")
+                     for e in at.get(kind))
+
+
+def test_staff_find_a_report_by_its_code_without_ever_seeing_a_code(file_report, sign_in_as):
+    """The tracking code is the reporter's key (/track: confirm fixed, rate): a handler or staff
+    member who saw it could act as the reporter. The villager reads it out; the desk finds the
+    report by it, and no queue row, search row or report view shows it."""
+    code = file_report(name="王五", phone="13700000000")
+    rid = report(code).id
+    sign_in_as("staff")
+    at = desk()
+    assert any(f"#{rid}" in m.value for m in at.markdown) and code not in _shown(at)
+    at.text_input(key="find_code").input(" " + code.lower()[:3] + " " + code.lower()[3:]).run()
+    at.button(key="FormSubmitter:desk_search-查找").click().run()
+    assert at.button(key=f"find{rid}") is not None and code not in _shown(at)
+    at.button(key=f"find{rid}").click().run()
+    assert any("13700000000" in c.value for c in at.caption) and code not in _shown(at)
