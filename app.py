@@ -56,6 +56,20 @@ if user is not None:
         signin.sign_out_box(user)
 
 
+# The staff menu: who may see a screen is the permission its service checks too.
+WORK = [
+    ("dashboard.view", dashboard.render, "dashboard.nav", "monitoring", routes.DASHBOARD),
+    ("desk.view", triage.render, "triage.nav", "inbox", routes.TRIAGE),
+    ("assistant.inbox", assistant_inbox.render, "assistant.inbox.nav", "support_agent", routes.ASSISTANT_INBOX),
+    ("cleanup.plan", cleanups_staff.plan, "cleanups.nav_plan", "event_note", routes.CLEANUP_PLAN),
+    ("cleanup.checkin", cleanups_staff.day, "cleanups.nav_day", "fact_check", routes.CLEANUP_DAY),
+    ("pledge.door", pledge.doors, "pledge.nav_doors", "door_front", routes.PLEDGE_DOORS),
+    ("meeting.manage", meetings.desk, "meetings.nav_desk", "record_voice_over", routes.MEETINGS_DESK),
+    ("notify.view", notify.render, "notify.page.nav", "notifications", routes.NOTIFY),
+    ("signs.print", signs.render, "nav.signs", "qr_code_2", routes.SIGNS),
+]
+
+
 def pages_for(user: User | None) -> dict[str, list]:
     """The menu: the portal for everyone, then the work this account may do, then the account
     (every url_path from ui.routes)."""
@@ -87,32 +101,8 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.role_of(user) == "deputy":
         work.append(st.Page(proposals.home, title=t("proposals.nav_home"), icon=":material/assignment_ind:",
                             url_path=routes.MY_PROPOSALS))
-    if permissions.can(user, "dashboard.view"):
-        work.append(st.Page(dashboard.render, title=t("dashboard.nav"), icon=":material/monitoring:",
-                            url_path=routes.DASHBOARD))
-    if permissions.can(user, "desk.view"):
-        work.append(st.Page(triage.render, title=t("triage.nav"), icon=":material/inbox:", url_path=routes.TRIAGE))
-    if permissions.can(user, "assistant.inbox"):
-        work.append(st.Page(assistant_inbox.render, title=t("assistant.inbox.nav"), icon=":material/support_agent:",
-                            url_path=routes.ASSISTANT_INBOX))
-    if permissions.can(user, "cleanup.plan"):
-        work.append(st.Page(cleanups_staff.plan, title=t("cleanups.nav_plan"), icon=":material/event_note:",
-                            url_path=routes.CLEANUP_PLAN))
-    if permissions.can(user, "cleanup.checkin"):
-        work.append(st.Page(cleanups_staff.day, title=t("cleanups.nav_day"), icon=":material/fact_check:",
-                            url_path=routes.CLEANUP_DAY))
-    if permissions.can(user, "pledge.door"):
-        work.append(st.Page(pledge.doors, title=t("pledge.nav_doors"), icon=":material/door_front:",
-                            url_path=routes.PLEDGE_DOORS))
-    if permissions.can(user, "meeting.manage"):
-        work.append(st.Page(meetings.desk, title=t("meetings.nav_desk"), icon=":material/record_voice_over:",
-                            url_path=routes.MEETINGS_DESK))
-    if permissions.can(user, "notify.view"):
-        work.append(st.Page(notify.render, title=t("notify.page.nav"), icon=":material/notifications:",
-                            url_path=routes.NOTIFY))
-    if permissions.can(user, "signs.print"):
-        work.append(st.Page(signs.render, title=t("nav.signs"), icon=":material/qr_code_2:",
-                            url_path=routes.SIGNS))
+    work += [st.Page(screen, title=t(title), icon=f":material/{icon}:", url_path=path)
+             for permission, screen, title, icon, path in WORK if permissions.can(user, permission)]
     account = [st.Page(signin.account, title=t("signin.nav_account"), icon=":material/person:", url_path=routes.ACCOUNT)]
     if permissions.can(user, "users.manage"):
         account.append(st.Page(accounts.render, title=t("accounts.nav"), icon=":material/group:",
