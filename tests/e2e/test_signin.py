@@ -1,7 +1,6 @@
 """Signing in and out through the real form and routes, in Chromium: the cookie survives a reload."""
 import pytest
 
-from qingxi.ops.demo import DEMO_PASSWORD
 from tests.support.browser import dismiss_first_start_notice, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +15,7 @@ def _form(page):
 def test_sign_in_reload_and_sign_out(chromium, server):
     context = chromium.new_context(locale="zh-CN")
     page = context.new_page()
-    sign_in(page, server.url, "demo-staff", DEMO_PASSWORD)
+    sign_in(page, server.url, "demo-staff", server.demo_password("demo-staff"))
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("已登录：演示工作人员").wait_for(timeout=30_000)
     cookie = next(c for c in context.cookies() if c["name"] == "qx_session")
