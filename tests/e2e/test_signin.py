@@ -49,3 +49,21 @@ def test_a_wrong_password_gets_the_generic_message_in_chinese(chromium, server):
     page.get_by_text("用户名或密码不正确").wait_for(timeout=30_000)
     assert not [c for c in context.cookies() if c["name"] == "qx_session"]
     context.close()
+
+
+def test_changing_the_password_in_the_browser(chromium, demo_server):
+    old, new = demo_server.demo_password("demo-deputy"), "brisk otter lantern 47"
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, demo_server.url, "demo-deputy", old)
+    page.goto(f"{demo_server.url}/account?lang=zh")
+    wait_idle(page)
+    page.get_by_label("现在的密码", exact=True).fill(old)
+    page.get_by_label("新密码", exact=True).fill(new)
+    page.get_by_label("再输一次新密码", exact=True).fill(new)
+    page.get_by_role("button", name="修改密码").click()
+    page.get_by_text("密码已修改").wait_for(timeout=30_000)
+    context.close()
+    again = chromium.new_context(locale="zh-CN")
+    sign_in(again.new_page(), demo_server.url, "demo-deputy", new)  # the new one opens the account
+    again.close()
