@@ -112,8 +112,8 @@ def load_demo_users(session: Session, password_file: Path) -> list[tuple[str, st
             added.append((username, role, password))
     if added:
         password_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a fresh demo database
         os.fchmod(fd, 0o600)  # also when the file was there before with wider rights
-        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.writelines(f"{username} {password}\n" for username, _, password in added)
     return added

@@ -54,9 +54,12 @@ def test_plain_setup_loads_no_demo_data_and_creates_no_account(app_env, capsys):
 
 
 def test_demo_accounts_get_random_passwords_shown_once_and_kept_owner_only(app_env, capsys):
+    file = settings().demo_passwords
+    file.write_text("demo-admin left-from-an-older-database\n")  # and readable by everyone
+    file.chmod(0o644)
     main(["setup", "--demo"])
     out = capsys.readouterr().out
-    file = settings().demo_passwords
+    assert "left-from-an-older-database" not in file.read_text()
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     names = [u for u, _, _ in demo.DEMO_USERS]
     assert sorted(_users()) == sorted(names)
