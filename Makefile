@@ -8,7 +8,7 @@ PORT    ?= 8501
 .PHONY: run test bench load deps system
 
 run: deps
-	$(BIN)/python -m qingxi setup
+	$(BIN)/python -m qingxi setup --demo
 	@# the notifications worker (qingxi.notify) runs beside the portal and stops with it
 	$(BIN)/python -m qingxi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run server.py --server.address=localhost --server.port=$(PORT)

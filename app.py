@@ -97,6 +97,9 @@ def pages_for(user: User | None) -> dict[str, list]:
     if user is None:
         return {"": portal + [st.Page(signin.render, title=t("signin.nav_signin"), icon=":material/login:",
                                       url_path=routes.SIGN_IN)]}
+    if signin.must_change(user):  # a one-time password: nothing but the change form until it is changed
+        return {"": [st.Page(signin.account, title=t("signin.nav_account"), icon=":material/key:",
+                             url_path=routes.ACCOUNT, default=True)]}
     work = []
     if permissions.role_of(user) == "deputy":
         work.append(st.Page(proposals.home, title=t("proposals.nav_home"), icon=":material/assignment_ind:",

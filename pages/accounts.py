@@ -1,4 +1,5 @@
-"""Accounts (admins only): who has an account, invite someone, disable an account, change a role."""
+"""Accounts (admins only): who has an account, invite someone, disable an account, change a role,
+reset a forgotten password (a one-time password, shown once)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -26,7 +27,7 @@ def _save_role(user_id: int) -> None:
 
 
 def _notice() -> None:
-    """How the last action went; an invitation's one-time password, this once."""
+    """How the last action went; an invitation's or a reset's one-time password, this once."""
     done = outcome.show(AREA)
     if done is not None and done.ok and isinstance(password := done.value, str):
         st.code(password, language=None)
@@ -71,6 +72,8 @@ def render() -> None:
         st.selectbox(t("accounts.col.unit"), options, key=f"unit_{chosen}", format_func=unit_label,
                      index=options.index(person.unit_id) if person.unit_id in options else 0)
         st.form_submit_button(t("accounts.save_role"), on_click=_save_role, args=(chosen,))
+    st.button(t("accounts.reset_password"), on_click=_act, args=(accounts.reset_password, chosen),
+              kwargs={"done": "accounts.password_reset"}, icon=":material/key:")
     if person.disabled:
         st.button(t("accounts.enable"), on_click=_act, args=(accounts.enable_user, chosen),
                   kwargs={"done": "accounts.enabled"}, icon=":material/lock_open:")

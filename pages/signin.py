@@ -1,8 +1,10 @@
 """Sign in with a username and password; once signed in, who you are and how to sign out."""
 import streamlit as st
 
+import ui
+from qingxi import accounts
 from qingxi.accounts import User
-from ui import current_user, lang, session_token, single_sign_on, t
+from ui import current_user, engine, lang, outcome, session_token, single_sign_on, t
 from ui.forms import post_form
 
 
@@ -48,3 +50,35 @@ def account() -> None:
     st.title(user.display_name)
     st.markdown(t("signin.account_line", username=user.username, role=t(f"signin.role.{user.role}"),
                   unit=user.unit.name if user.unit else t("signin.no_unit")))
+    if user.must_change_password:  # a one-time password (invitation or reset): nothing else until changed
+        st.warning(t("signin.must_change"), icon=":material/key:")
+    if ui.session_token():  # a password account (single sign-on accounts change theirs at the provider)
+        change_password_form()
+
+
+def must_change(user: User | None) -> bool:
+    """Signed in with a one-time password (invitation or reset): the account page's change form is
+    the only page until a password of their own is set (app.py's menu)."""
+    return user is not None and user.must_change_password and ui.session_token() is not None
+
+
+AREA = "password"  # where the account page shows how the last change went
+
+
+def _change() -> None:
+    v = st.session_state
+    outcome.act(AREA, lambda: accounts.change_password(engine(), current_user(), ui.session_token(), v.pw_old,
+                                                       v.pw_new, v.pw_again), t("signin.changed"))
+
+
+def change_password_form() -> None:
+    """The current password, the new one twice, through the accounts service (strength, other
+    sessions end); the form empties itself either way."""
+    st.subheader(t("signin.change_title"))
+    outcome.show(AREA)
+    with st.form("change_password", clear_on_submit=True):
+        st.text_input(t("signin.old_password"), type="password", key="pw_old", autocomplete="current-password")
+        st.text_input(t("signin.new_password"), type="password", key="pw_new", autocomplete="new-password",
+                      help=t("signin.password_help", n=accounts.MIN_PASSWORD))
+        st.text_input(t("signin.new_again"), type="password", key="pw_again", autocomplete="new-password")
+        st.form_submit_button(t("signin.change"), on_click=_change)

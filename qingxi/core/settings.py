@@ -50,6 +50,7 @@ class Settings:
     public_url: str  # how villagers reach the portal: QR codes and status links point here
     timezone: ZoneInfo  # dates are shown in local time (the server may run on UTC)
     environment: str
+    demo_passwords: Path | None = None  # the demo accounts' generated passwords (owner-only file)
     notify_key: str | None = None  # encrypts the channels' apprise URLs (qingxi.notify); a key file if unset
 
     @property
@@ -92,6 +93,7 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
         timezone=ZoneInfo(get("QINGXI_TIMEZONE", "Asia/Shanghai")),
         environment=get("QINGXI_ENV", "production"),
         notify_key=get("QINGXI_NOTIFY_KEY"),
+        demo_passwords=Path(get("QINGXI_DEMO_PASSWORDS", str(photo_dir.parent / "demo-passwords.txt"))),
     )
 
 

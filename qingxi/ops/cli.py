@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,18 +18,19 @@ from qingxi.core.settings import current as settings
 from qingxi.ops import backup, demo, demo_cleanups, demo_proposals, generate
 
 
-def setup(load_demo: bool | None) -> None:
-    """Migrate, install the reference geography and (first run only) the demo data."""
+def setup(load_demo: bool = False) -> None:
+    """Migrate and install the reference geography; with `load_demo` (only `make run` asks, as
+    `setup --demo`) also the demo data and demo accounts, on a fresh database only. A plain setup
+    creates no account: the first admin comes from `create-user`."""
     cfg = settings()
     engine = engine_for(cfg.database_url)
     migrate.upgrade(engine)
     swept = photos.sweep_temp(cfg.photo_dir)
     with session_scope(engine) as session:
         fresh = places.install_reference(session)
-        if load_demo is None:
-            load_demo = fresh and os.environ.get("CI") != "true"
+        load_demo = bool(load_demo) and fresh
         added = demo.load_demo(session, cfg.photo_dir) if load_demo else 0
-        users = demo.load_demo_users(session) if load_demo else []
+        users = demo.load_demo_users(session, cfg.demo_passwords) if load_demo else []
     proposals_added = demo_proposals.load(engine, cfg.photo_dir) if load_demo else 0
     cleanups_added = demo_cleanups.load(engine, cfg.photo_dir) if load_demo else 0
     if load_demo:
@@ -38,9 +38,10 @@ def setup(load_demo: bool | None) -> None:
     print(f"database ready ({engine.url.get_backend_name()}); reference geography "
           f"{'installed' if fresh else 'kept'}; demo reports added: {added}; demo proposals added: "
           f"{proposals_added}; demo clean-ups added: {cleanups_added}; stale temp files removed: {swept}")
-    if users:
-        print(f"demo accounts (password {demo.DEMO_PASSWORD}): "
-              + ", ".join(f"{name} ({role})" for name, role in users))
+    if users:  # shown this once; also kept in a file only the owner can read
+        print(f"demo accounts (passwords also in {cfg.demo_passwords}, readable by you only):")
+        for name, role, password in users:
+            print(f"  {name} ({role}): {password}")
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -133,8 +134,9 @@ def restore(src: Path, force: bool, lang: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qingxi")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("setup", help="migrate the database; load geography and demo data on first run")
-    p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=None)
+    p = sub.add_parser("setup", help="migrate the database; load the geography on first run")
+    p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
+                   help="on a fresh database, also load the demo data and demo accounts (make run)")
     p = sub.add_parser("import-geo", help="replace the river line and/or villages with surveyed data")
     p.add_argument("file", type=Path)
     p.add_argument("--reverse", action="store_true", help="the file's line runs downstream → upstream")

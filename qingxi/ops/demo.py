@@ -4,7 +4,9 @@ Loaded once on the first `make run`; never under CI unless a test asks for it.
 """
 from __future__ import annotations
 
+import os
 import random
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,8 +20,6 @@ from qingxi.core import codes, photos, places
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, State, move
 
 DEMO_NOTE = "【演示数据 DEMO】"
-# Demo accounts share one published password: they exist only in a demo database (first `make run`).
-DEMO_PASSWORD = "qingxi-demo"
 DEMO_UNIT = "沙柳村村委会（演示）"
 DEMO_USERS = [("demo-admin", "演示管理员", "admin"), ("demo-staff", "演示工作人员", "staff"),
               ("demo-handler", "演示承办人", "handler"), ("demo-deputy", "演示代表", "deputy")]
@@ -98,13 +98,22 @@ def load_demo(session: Session, photo_dir: Path, count: int = 80, seed: int = 20
 
 
 
-def load_demo_users(session: Session) -> list[tuple[str, str]]:
-    """The four demo accounts (and the handler's demo unit); returns (username, role) pairs added."""
+def load_demo_users(session: Session, password_file: Path) -> list[tuple[str, str, str]]:
+    """The four demo accounts (and the handler's demo unit), each with a random password made here
+    and written to `password_file` (readable by its owner only, 0600); returns (username, role,
+    password) for the accounts added, so setup can show them once. No password is ever fixed."""
     unit = accounts_queries.unit_by_name(session, DEMO_UNIT) or accounts_queries.add_unit(session, DEMO_UNIT)
     added = []
     for username, name, role in DEMO_USERS:
         if accounts_queries.user_by_name(session, username) is None:
-            accounts.add_account(session, None, username, name, role, DEMO_PASSWORD,
+            password = secrets.token_urlsafe(12)
+            accounts.add_account(session, None, username, name, role, password,
                                  unit.id if role == "handler" else None, is_demo=True)
-            added.append((username, role))
+            added.append((username, role, password))
+    if added:
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a fresh demo database
+        os.fchmod(fd, 0o600)  # also when the file was there before with wider rights
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(f"{username} {password}\n" for username, _, password in added)
     return added

@@ -655,7 +655,7 @@ def test_demo_proposals_load_on_a_fresh_database(engine, tmp_path):
     with session_scope(engine) as s:
         places.install_reference(s)
         demo.load_demo(s, tmp_path / "photos", count=30)
-        demo.load_demo_users(s)
+        demo.load_demo_users(s, tmp_path / "demo-passwords.txt")
     added = demo_proposals.load(engine, tmp_path / "photos")
     assert added == 8
     with session_scope(engine) as s:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Photo, Report
-from qingxi.ops.demo import DEMO_PASSWORD
 from tests.support import phone_photos
 from tests.support.browser import (
     desk_act,
@@ -47,13 +46,13 @@ def test_a_phone_photo_goes_round_the_whole_loop(chromium, demo_server, tmp_path
     assert 5.2 < km < 5.7  # placed by the photo's GPS
 
     staff = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(staff, demo_server.url, "demo-staff", DEMO_PASSWORD)
+    sign_in(staff, demo_server.url, "demo-staff", demo_server.demo_password("demo-staff"))
     open_on_desk(staff, demo_server.url, rid, code)
     desk_act(staff, rid, "签收")
     desk_act(staff, rid, "派单给承办单位", note="已请沙柳村村委会今天处理。", unit="沙柳村村委会（演示）", public=True)
 
     handler = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(handler, demo_server.url, "demo-handler", DEMO_PASSWORD)
+    sign_in(handler, demo_server.url, "demo-handler", demo_server.demo_password("demo-handler"))
     open_on_desk(handler, demo_server.url, rid)
     desk_act(handler, rid, "办结（附处理后照片）", note="已清理干净。", photo=_write(tmp_path, after))
 

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Proposal
-from qingxi.ops.demo import DEMO_PASSWORD
 from tests.support.browser import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +18,7 @@ def _state(engine, title_part: str) -> str:
 def test_a_deputy_rates_an_answer_unsatisfied_and_it_goes_back_to_handling(chromium, demo_server):
     engine = make_engine(demo_server.env["DATABASE_URL"])
     page = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(page, demo_server.url, "demo-deputy", DEMO_PASSWORD)
+    sign_in(page, demo_server.url, "demo-deputy", demo_server.demo_password("demo-deputy"))
     page.goto(f"{demo_server.url}/my-proposals?lang=zh")
     wait_idle(page)
     page.get_by_role("heading", name="我的建议").first.wait_for(timeout=30_000)

@@ -69,7 +69,7 @@ def test_two_processes_share_reports_photos_and_sign_in(chromium, pair, proxy, t
         assert resp.headers.get_all("Strict-Transport-Security") == ["max-age=31536000"]
         assert resp.headers.get_all("Content-Security-Policy") == ["frame-ancestors 'self'; object-src 'none'; base-uri 'self'"]
 
-    sign_in(page, a.url, "demo-staff", "qingxi-demo")  # the cookie from one process ...
+    sign_in(page, a.url, "demo-staff", a.demo_password("demo-staff"))  # the cookie from one process ...
     page.goto(f"{b.url}/triage?lang=zh")  # ... is good on the other
     wait_idle(page)
     page.get_by_test_id("stSidebar").get_by_text("已登录").wait_for(timeout=30_000)

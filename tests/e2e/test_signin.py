@@ -1,7 +1,6 @@
 """Signing in and out through the real form and routes, in Chromium: the cookie survives a reload."""
 import pytest
 
-from qingxi.ops.demo import DEMO_PASSWORD
 from tests.support.browser import dismiss_first_start_notice, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +15,7 @@ def _form(page):
 def test_sign_in_reload_and_sign_out(chromium, server):
     context = chromium.new_context(locale="zh-CN")
     page = context.new_page()
-    sign_in(page, server.url, "demo-staff", DEMO_PASSWORD)
+    sign_in(page, server.url, "demo-staff", server.demo_password("demo-staff"))
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("已登录：演示工作人员").wait_for(timeout=30_000)
     cookie = next(c for c in context.cookies() if c["name"] == "qx_session")
@@ -50,3 +49,21 @@ def test_a_wrong_password_gets_the_generic_message_in_chinese(chromium, server):
     page.get_by_text("用户名或密码不正确").wait_for(timeout=30_000)
     assert not [c for c in context.cookies() if c["name"] == "qx_session"]
     context.close()
+
+
+def test_changing_the_password_in_the_browser(chromium, demo_server):
+    old, new = demo_server.demo_password("demo-deputy"), "brisk otter lantern 47"
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, demo_server.url, "demo-deputy", old)
+    page.goto(f"{demo_server.url}/account?lang=zh")
+    wait_idle(page)
+    page.get_by_label("现在的密码", exact=True).fill(old)
+    page.get_by_label("新密码", exact=True).fill(new)
+    page.get_by_label("再输一次新密码", exact=True).fill(new)
+    page.get_by_role("button", name="修改密码").click()
+    page.get_by_text("密码已修改").wait_for(timeout=30_000)
+    context.close()
+    again = chromium.new_context(locale="zh-CN")
+    sign_in(again.new_page(), demo_server.url, "demo-deputy", new)  # the new one opens the account
+    again.close()

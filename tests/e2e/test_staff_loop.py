@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_scope
 from db.models import Report
-from qingxi.ops.demo import DEMO_PASSWORD
 from qingxi.reports import intake
 from tests.support.browser import desk_act, open_on_desk, sign_in, wait_idle
 from tests.support.photo_samples import gps_ifd, jpeg
@@ -31,7 +30,7 @@ def test_staff_and_handler_close_the_loop(chromium, demo_server, tmp_path):
         rid = s.scalars(select(Report.id).where(Report.code == code)).one()
 
     staff = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(staff, demo_server.url, "demo-staff", DEMO_PASSWORD)
+    sign_in(staff, demo_server.url, "demo-staff", demo_server.demo_password("demo-staff"))
     open_on_desk(staff, demo_server.url, rid, code)
     desk_act(staff, rid, "签收")
     assert _state(engine, code) == "signed"
@@ -42,7 +41,7 @@ def test_staff_and_handler_close_the_loop(chromium, demo_server, tmp_path):
     staff.get_by_test_id("stSidebar").get_by_text("已登录：演示工作人员").wait_for(timeout=30_000)
 
     handler = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
-    sign_in(handler, demo_server.url, "demo-handler", DEMO_PASSWORD)
+    sign_in(handler, demo_server.url, "demo-handler", demo_server.demo_password("demo-handler"))
     open_on_desk(handler, demo_server.url, rid)
     after = tmp_path / "after.jpg"
     after.write_bytes(jpeg((800, 600)))

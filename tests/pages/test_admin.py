@@ -70,3 +70,21 @@ def test_admin_disables_and_changes_a_role(sign_in_as):
     with session_scope(engine) as s:
         assert not s.scalars(select(UserSession).where(UserSession.user_id == staff.id)).all()
     assert any(b.label == "Enable account" for b in at.button)
+
+
+def test_admin_resets_a_password_shown_once_that_must_be_changed(sign_in_as):
+    staff = sign_in_as("staff")
+    engine = engine_for(current().database_url)
+    accounts.sign_in(engine, "test-staff", "password-1", "10.0.0.8")
+    sign_in_as("admin")
+    at = open_page(open_app("en"), "accounts")
+    at.selectbox(key="manage_user").select(staff.id)
+    next(b for b in at.button if b.label == "Reset password").click().run()
+    assert at.success[0].value.startswith("Password reset")
+    password = at.code[0].value
+    assert _user("test-staff").must_change_password
+    with session_scope(engine) as s:  # every session of that account ended
+        assert not s.scalars(select(UserSession).where(UserSession.user_id == staff.id)).all()
+    assert accounts.sign_in(engine, "test-staff", password, "10.0.0.7")
+    at.run()
+    assert not at.code and not at.success  # shown once

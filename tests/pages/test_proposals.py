@@ -14,7 +14,7 @@ from db.models import AuditEntry, Proposal, Report
 from qingxi import proposals as P
 from qingxi.core import clock
 from qingxi.core.settings import current
-from qingxi.ops.demo import DEMO_PASSWORD
+from tests.support.demo_passwords import demo_password
 from tests.pages.conftest import open_app, open_page
 
 
@@ -41,7 +41,7 @@ def as_demo(demo_db, monkeypatch):
     from qingxi import accounts
 
     def sign(username: str):
-        token = accounts.sign_in(_db(), username, DEMO_PASSWORD, "127.0.0.1")
+        token = accounts.sign_in(_db(), username, demo_password(username), "127.0.0.1")
         monkeypatch.setattr(ui, "session_token", lambda: token)
 
     return sign

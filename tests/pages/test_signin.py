@@ -44,3 +44,60 @@ def test_signed_in_people_see_their_pages(sign_in_as, role, pages):
     assert at.sidebar.caption[0].value == f"Signed in as Test {role}"
     at = open_page(at, "account")
     assert at.title[0].value == f"Test {role}" and f"test-{role}" in at.markdown[0].value
+
+
+STRONG = "brisk otter lantern 47"
+
+
+def _engine():
+    from db.engine import engine_for
+    from qingxi.core.settings import current
+
+    return engine_for(current().database_url)
+
+
+def _change(at, old: str, new: str, again: str):
+    at.text_input(key="pw_old").input(old)
+    at.text_input(key="pw_new").input(new)
+    at.text_input(key="pw_again").input(again)
+    return next(b for b in at.button if b.label == "Change password").click().run()
+
+
+def test_changing_ones_password_on_the_account_page(sign_in_as):
+    from qingxi import accounts
+
+    sign_in_as("staff")
+    elsewhere = accounts.sign_in(_engine(), "test-staff", "password-1", "10.0.0.9")  # another browser
+    at = open_page(open_app("en"), "account")
+    assert at.subheader[0].value == "Change password"
+    at = _change(at, "password-1", STRONG, STRONG + "x")
+    assert [e.value for e in at.error] == ["The two new passwords differ."]
+    at = _change(at, "wrong-one-1", STRONG, STRONG)
+    assert [e.value for e in at.error] == ["The current password is wrong."]
+    at = _change(at, "password-1", "password-2", "password-2")
+    assert at.error[0].value.startswith("That password is too easy to guess")
+    at = _change(at, "password-1", STRONG, STRONG)
+    assert not at.error and at.success[0].value.startswith("Password changed.")
+    assert accounts.sign_in(_engine(), "test-staff", STRONG, "10.0.0.7")
+    with pytest.raises(accounts.SignInError):
+        accounts.sign_in(_engine(), "test-staff", "password-1", "10.0.0.6")
+    from db.engine import session_scope
+    with session_scope(_engine()) as s:
+        assert accounts.user_for_token(s, elsewhere) is None  # the other browser is signed out
+
+
+def test_a_one_time_password_leaves_only_the_change_form_until_it_is_changed(sign_in_as):
+    from sqlalchemy import update
+
+    from db.engine import session_scope
+    from db.models import User
+
+    sign_in_as("admin")
+    with session_scope(_engine()) as s:  # as an invitation or an admin's reset leaves it
+        s.execute(update(User).where(User.username == "test-admin").values(must_change_password=True))
+    at = open_app("en")
+    assert len(at._registered_pages) == 1  # only the account page: every other address lands on it
+    assert at.title[0].value == "Test admin" and at.warning[0].value.startswith("You signed in with a one-time")
+    at = _change(at, "password-1", STRONG, STRONG)
+    assert at.success[0].value.startswith("Password changed.")
+    assert {"accounts", "signs"} <= _paths(at) and not at.warning

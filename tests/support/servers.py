@@ -69,7 +69,8 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
-                    "QINGXI_PHOTO_DIR": str(folder / "photos")}
+                    "QINGXI_PHOTO_DIR": str(folder / "photos"),
+                    "QINGXI_DEMO_PASSWORDS": str(folder / "demo-passwords.txt")}
         self.env.pop("QINGXI_TILE_URL", None)
         self.env.update(env)
         subprocess.run([sys.executable, "-m", "qingxi", "setup", "--demo" if demo else "--no-demo"],
@@ -81,6 +82,12 @@ class Server:
              "--browser.gatherUsageStats=false"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait()
+
+    def demo_password(self, username: str) -> str:
+        """The random password `setup --demo` gave this demo account (from its owner-only file)."""
+        from tests.support.demo_passwords import demo_password
+
+        return demo_password(username, Path(self.env["QINGXI_DEMO_PASSWORDS"]))
 
     def _wait(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
