@@ -10,6 +10,8 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import code_form, current_user, engine, lang, outcome, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
+from ui import params
+from ui.visitor import who
 
 
 def facts(ev: cu.Event) -> None:
@@ -23,12 +25,12 @@ def facts(ev: cu.Event) -> None:
 # ---------------------------------------------------------------- the public list and one day
 
 def render() -> None:
-    raw = st.query_params.get("id")
-    if raw:
-        try:
-            _event(int(raw))
-        except ValueError:
-            st.error(t("cleanups.error.not_found"))
+    if st.query_params.get("id"):
+        found = params.id_param()
+        if found is None:
+            st.error(t("cleanups.error.not_found"))  # a mistyped or made-up address: a calm notice
+        else:
+            _event(found)
         return
     st.title(t("cleanups.title"))
     st.caption(t("cleanups.intro"))
@@ -103,13 +105,28 @@ def _form(ev: cu.Event) -> None:
         companions = st.number_input(t("cleanups.companions"), min_value=0, value=0, step=1, key="su_companions")
         st.caption(t("cleanups.phone_note"))
         if st.form_submit_button(t("cleanups.send"), type="primary", icon=":material/how_to_reg:", width="stretch"):
-            receipt = outcome.attempt(lambda: cu.sign_up(engine(), ev.id, name, phone, village, group, int(companions)),
-                                      denied="triage.denied")
-            if not receipt.ok:
-                outcome.say(receipt)
-                return
-            st.session_state[f"cleanup_receipt{ev.id}"] = receipt.value
+            _send(ev, (name, phone, village, group, int(companions)), wait=False)
+    party = st.session_state.get(f"cleanup_party{ev.id}")
+    if party:  # refused as too big for the seats left: it may wait without closing the day to others
+        st.warning(party["message"])
+        st.button(t("cleanups.wait_anyway"), key=f"wait_anyway{ev.id}", icon=":material/hourglass_top:",
+                  on_click=_send, args=(ev, party["fields"]), kwargs={"wait": True})
+
+
+def _send(ev: cu.Event, fields: tuple, *, wait: bool) -> None:
+    name, phone, village, group, companions = fields
+    st.session_state.pop(f"cleanup_party{ev.id}", None)
+    receipt = outcome.attempt(lambda: cu.sign_up(engine(), ev.id, name, phone, village, group, companions,
+                                                 wait=wait, who=who(phone)), denied="triage.denied")
+    if receipt.ok:
+        st.session_state[f"cleanup_receipt{ev.id}"] = receipt.value
+        if not wait:
             st.rerun()
+    elif getattr(receipt.value, "key", None) == "party_too_big" and not wait:
+        st.session_state[f"cleanup_party{ev.id}"] = {"message": receipt.message, "fields": fields}
+        st.rerun()
+    else:
+        outcome.say(receipt)
 
 
 def _receipt(ev: cu.Event, receipt: cu.Receipt) -> None:

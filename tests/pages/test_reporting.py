@@ -171,3 +171,26 @@ def test_an_unexpected_failure_while_sending_is_calm_and_stores_nothing(app_on_e
     monkeypatch.setattr(intake, "_report", working)
     at = send(at)  # the same press again, now that the disk has room
     assert "上报成功" in at.success[0].value and len(reports()) == 1
+
+
+def test_the_same_photo_from_someone_else_is_a_me_too_without_the_first_code(app_env):
+    photo = jpeg((640, 480), gps=ON_RIVER)
+
+    def send_photo(at):
+        at.file_uploader[0].upload("river.jpg", photo, "image/jpeg").run()
+        at.button(key=f"cat_bank_litter{at.session_state['report_form']}").click().run()
+        return send(at)
+
+    first = send_photo(form())
+    (report,) = reports()
+    assert report.code in "".join(m.value for m in first.markdown)
+    again = send_photo(next(b for b in first.button if b.label == "再报一条").click().run())
+    assert not again.exception and "已经上报过了" in again.success[0].value   # the same browser: its own code
+    assert report.code in "".join(m.value for m in again.markdown)
+    other = send_photo(form())                                               # a forwarded "original image"
+    assert not other.exception and "已把你算作“我也看到了”" in other.success[0].value
+    shown = "".join(m.value for m in other.markdown) + "".join(s.value for s in other.success)
+    assert report.code not in shown and not other.image
+    assert other.session_state["my_reports"] == []
+    (report,) = reports()
+    assert report.supporters == 1
