@@ -52,7 +52,14 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     done = st.session_state.get("prepared", {})
     st.session_state["prepared"] = kept = {}
     good = []
-    for f in [*(files or []), *([shot] if shot else [])]:
+    attached = [*(files or []), *([shot] if shot else [])]
+    if len(attached) > intake.MAX_PHOTOS:  # counted before anything is read or decoded
+        st.error(t("report.error.too_many_photos", most=intake.MAX_PHOTOS))
+        return []
+    for f in attached:
+        if f.size > photos.MAX_BYTES:  # the declared size: refused unread
+            st.error(f"{f.name}: {t('photo.error.too_large')}")
+            continue
         data = f.getvalue()
         prepared = outcome.attempt(lambda: done.get(f.file_id) or photos.prepare(data))
         if prepared.ok:
@@ -60,8 +67,6 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
             good.append((data, prepared.value))
         else:
             st.error(f"{f.name}: {prepared.message}")
-    if len(good) > intake.MAX_PHOTOS:
-        st.error(t("report.error.too_many_photos", most=intake.MAX_PHOTOS))
     if good:
         st.image([p.thumb for _, p in good], width=120)
     return good

@@ -194,3 +194,23 @@ def test_the_same_photo_from_someone_else_is_a_me_too_without_the_first_code(app
     assert other.session_state["my_reports"] == []
     (report,) = reports()
     assert report.supporters == 1
+
+
+def test_too_many_or_too_big_files_are_refused_before_any_is_decoded(app_env, monkeypatch):
+    from qingxi.core import photos
+
+    decoded = []
+    real = photos.prepare
+    monkeypatch.setattr(photos, "prepare", lambda data, *a, **k: decoded.append(len(data)) or real(data, *a, **k))
+    at = form()
+    at.file_uploader[0].upload("a.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg")
+    for name in ("b.jpg", "c.jpg", "d.jpg"):
+        at.file_uploader[0].upload(name, jpeg((600, 400)), "image/jpeg")
+    at.run()
+    assert not at.exception and "最多上传 3 张照片" in at.error[0].value
+    assert decoded == [] and not at.image
+    monkeypatch.setattr(photos, "MAX_BYTES", 1000)  # any real photo is "too big" now
+    at = form()
+    at.file_uploader[0].upload("big.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg").run()
+    assert not at.exception and at.error[0].value == "big.jpg: 照片超过 20 MB，请换一张或压缩后再传。"
+    assert decoded == []
