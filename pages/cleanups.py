@@ -10,6 +10,9 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import code_form, current_user, engine, lang, outcome, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
+from ui.proposals import plain
+from ui import params
+from ui.visitor import who
 
 
 def facts(ev: cu.Event) -> None:
@@ -17,18 +20,18 @@ def facts(ev: cu.Event) -> None:
     st.markdown(f":material/place: {t('cleanups.meeting')}: {meeting(ev)}")
     st.markdown(f":material/straighten: {section(ev)}")
     if ev.equipment:
-        st.markdown(f":material/backpack: {t('cleanups.equipment')}: {t('cleanups.list_sep').join(ev.equipment)}")
+        st.markdown(f":material/backpack: {t('cleanups.equipment')}: {t('cleanups.list_sep').join(plain(x) for x in ev.equipment)}")
 
 
 # ---------------------------------------------------------------- the public list and one day
 
 def render() -> None:
-    raw = st.query_params.get("id")
-    if raw:
-        try:
-            _event(int(raw))
-        except ValueError:
-            st.error(t("cleanups.error.not_found"))
+    if st.query_params.get("id"):
+        found = params.id_param()
+        if found is None:
+            st.error(t("cleanups.error.not_found"))  # a mistyped or made-up address: a calm notice
+        else:
+            _event(found)
         return
     st.title(t("cleanups.title"))
     st.caption(t("cleanups.intro"))
@@ -43,14 +46,14 @@ def render() -> None:
         st.subheader(t("cleanups.past"))
         for ev in reversed(past):
             kg = f" · {ev.results.kg:g} kg" if ev.results and ev.state == "reported" else ""
-            routes.link(routes.CLEANUPS, f"{text.when(ev.starts_at)[:10]} · {ev.title}{kg}", ":material/history:",
+            routes.link(routes.CLEANUPS, f"{text.when(ev.starts_at)[:10]} · {plain(ev.title)}{kg}", ":material/history:",
                         id=ev.id)
     routes.link(routes.CLEANUP_NUMBERS, t("cleanups.numbers_link"), ":material/bar_chart:")
 
 
 def _card(ev: cu.Event) -> None:
     with st.container(border=True):
-        st.markdown(f"**{ev.title}**")
+        st.markdown(f"**{plain(ev.title)}**")
         facts(ev)
         mark = {"published": ":green", "full": ":orange"}.get(ev.state, ":gray")
         st.markdown(f"{mark}[**{seats(ev)}**]")
@@ -62,17 +65,17 @@ def _event(cleanup_id: int) -> None:
     if ev is None:
         st.error(t("cleanups.error.not_found"))
         return
-    st.title(ev.title)
+    st.title(plain(ev.title))
     st.markdown(f"**{t(f'cleanups.state.{ev.state}')}**")
     if ev.state == "cancelled":
-        st.error(t("cleanups.event_cancelled", message=ev.cancel_message))
+        st.error(t("cleanups.event_cancelled", message=plain(ev.cancel_message or "")))
     if receipt := st.session_state.get(f"cleanup_receipt{ev.id}"):
         _receipt(ev, receipt)
     facts(ev)
     if ev.state in cu.OPEN_FOR_SIGNUP:
         st.markdown(f"**{seats(ev)}**")
     if ev.leader_name:
-        st.caption(t("cleanups.leader", name=ev.leader_name))
+        st.caption(t("cleanups.leader", name=plain(ev.leader_name)))
     if ev.notes:
         st.text(ev.notes)
     if ev.state in cu.FINISHED:
@@ -103,13 +106,28 @@ def _form(ev: cu.Event) -> None:
         companions = st.number_input(t("cleanups.companions"), min_value=0, value=0, step=1, key="su_companions")
         st.caption(t("cleanups.phone_note"))
         if st.form_submit_button(t("cleanups.send"), type="primary", icon=":material/how_to_reg:", width="stretch"):
-            receipt = outcome.attempt(lambda: cu.sign_up(engine(), ev.id, name, phone, village, group, int(companions)),
-                                      denied="triage.denied")
-            if not receipt.ok:
-                outcome.say(receipt)
-                return
-            st.session_state[f"cleanup_receipt{ev.id}"] = receipt.value
+            _send(ev, (name, phone, village, group, int(companions)), wait=False)
+    party = st.session_state.get(f"cleanup_party{ev.id}")
+    if party:  # refused as too big for the seats left: it may wait without closing the day to others
+        st.warning(party["message"])
+        st.button(t("cleanups.wait_anyway"), key=f"wait_anyway{ev.id}", icon=":material/hourglass_top:",
+                  on_click=_send, args=(ev, party["fields"]), kwargs={"wait": True})
+
+
+def _send(ev: cu.Event, fields: tuple, *, wait: bool) -> None:
+    name, phone, village, group, companions = fields
+    st.session_state.pop(f"cleanup_party{ev.id}", None)
+    receipt = outcome.attempt(lambda: cu.sign_up(engine(), ev.id, name, phone, village, group, companions,
+                                                 wait=wait, who=who(phone)), denied="triage.denied")
+    if receipt.ok:
+        st.session_state[f"cleanup_receipt{ev.id}"] = receipt.value
+        if not wait:
             st.rerun()
+    elif getattr(receipt.value, "key", None) == "party_too_big" and not wait:
+        st.session_state[f"cleanup_party{ev.id}"] = {"message": receipt.message, "fields": fields}
+        st.rerun()
+    else:
+        outcome.say(receipt)
 
 
 def _receipt(ev: cu.Event, receipt: cu.Receipt) -> None:
@@ -168,9 +186,9 @@ def signup() -> None:
     if status is None:
         return
     ev = status.event
-    routes.link(routes.CLEANUPS, ev.title, ":material/event:", id=ev.id)
+    routes.link(routes.CLEANUPS, plain(ev.title), ":material/event:", id=ev.id)
     if status.event_cancelled:
-        st.error(t("cleanups.event_cancelled", message=status.cancel_message))
+        st.error(t("cleanups.event_cancelled", message=plain(status.cancel_message or "")))
     elif status.status == "waitlisted":
         st.warning(t("cleanups.waitlisted", position=status.position))
     elif status.promoted:
@@ -179,7 +197,7 @@ def signup() -> None:
         st.success(t("cleanups.seated"))
     else:
         st.info(t("cleanups.cancelled"))
-    st.caption(t("cleanups.seats_mine", n=status.seats) + (f" · {status.group}" if status.group else ""))
+    st.caption(t("cleanups.seats_mine", n=status.seats) + (f" · {plain(status.group)}" if status.group else ""))
     if status.checked_in_at:
         st.caption(t("cleanups.checked_in", when=text.when(status.checked_in_at)))
     facts(ev)

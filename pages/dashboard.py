@@ -8,11 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qingxi.core import clock, permissions
+from qingxi.core import clock, limits, permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import dashboard
 from qingxi.reports.clocks import CLOCKS
-from ui import current_user, meetings, read_session, t, text
+from ui import current_user, engine, labels, meetings, read_session, t, text
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -35,6 +35,8 @@ def render() -> None:
     _clocks(o)
     _overdue(o)
     meetings.overdue_commitments(current_user())
+    if permissions.can(current_user(), "limits.view"):
+        _refusals()
     left, right = st.columns([3, 2])
     with left:
         _river(o)
@@ -144,3 +146,20 @@ def _ratings(o: dashboard.Overview) -> None:
         st.caption(t("dashboard.none"))
         return
     _bars({t(f"rating.{k}"): n for k, n in o.ratings.items()}, t("dashboard.rating"), sort=False)
+
+
+def _refusals() -> None:
+    """What the limits on anonymous actions refused this week: counts per action, the latest ones
+    (masked address or phone, never the value)."""
+    counts, latest = limits.refused_lately(engine(), current_user())
+    with st.expander(t("dashboard.refusals.title", n=sum(counts.values()))):
+        if not latest:
+            st.caption(t("dashboard.refusals.none"))
+            return
+        name = labels("dashboard.refusals.action")
+        st.caption(t("dashboard.refusals.counts") + " " + " · ".join(f"{name(a)} {n}" for a, n in sorted(counts.items())))
+        st.dataframe(pd.DataFrame({
+            t("dashboard.refusals.when"): [text.when(r.at) for r in latest],
+            t("dashboard.refusals.what"): [name(r.action) for r in latest],
+            t("dashboard.refusals.who"): [r.shown for r in latest],
+        }), hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ import streamlit as st
 from qingxi.core import permissions
 from qingxi.reports import downloads
 from qingxi.reports.open311 import MAX_RESULTS
-from ui import current_user, engine, lang, read_engine, t
+from ui import current_user, engine, lang, routes, t
 
 
 def render() -> None:
@@ -15,18 +15,16 @@ def render() -> None:
 
     st.subheader(t("downloads.public_title"))
     st.markdown(t("downloads.public_note"))
+    # Links to the streamed files (web.downloads): nothing is built while this page is shown.
     cols = st.columns(2)
-    cols[0].download_button(t("downloads.public_csv"), downloads.public_csv(read_engine(), lang()),
-                            file_name="qingxi-reports-public.csv", mime="text/csv",
-                            icon=":material/table:", key="export_public_csv")
-    cols[1].download_button(t("downloads.public_geojson"), downloads.public_geojson(read_engine(), lang()),
-                            file_name="qingxi-reports-public.geojson", mime="application/geo+json",
-                            icon=":material/map:", key="export_public_geojson")
+    cols[0].link_button(t("downloads.public_csv"), routes.download_url("csv", lang()), icon=":material/table:")
+    cols[1].link_button(t("downloads.public_geojson"), routes.download_url("geojson", lang()), icon=":material/map:")
 
     if permissions.can(user, "export.private"):
         st.subheader(t("downloads.staff_title"))
         st.warning(t("downloads.staff_note"))
-        st.download_button(t("downloads.staff_csv"), downloads.reports_csv(engine(), user, lang()),
+        eng, language = engine(), lang()  # bound now: the file is made only when the button is pressed
+        st.download_button(t("downloads.staff_csv"), lambda: downloads.reports_csv(eng, user, language),
                            file_name="qingxi-reports-staff.csv", mime="text/csv",
                            icon=":material/lock:", key="export_staff_csv")
 

@@ -15,6 +15,7 @@ from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
 from ui import current_user, engine, labels, outcome, routes, session, t, text
 from ui.proposals import plain
+from ui import params
 
 
 def _villages() -> dict[str, str]:
@@ -25,12 +26,12 @@ def _villages() -> dict[str, str]:
 # ---------------------------------------------------------------- the public page
 
 def render() -> None:
-    raw = st.query_params.get("id")
-    if raw:
-        try:
-            _minutes(int(raw))
-        except ValueError:
-            st.error(t("meetings.error.not_found"))
+    if st.query_params.get("id"):
+        found = params.id_param()
+        if found is None:
+            st.error(t("meetings.error.not_found"))  # a mistyped or made-up address: a calm notice
+        else:
+            _minutes(found)
         return
     st.title(t("meetings.title"))
     st.caption(t("meetings.intro"))

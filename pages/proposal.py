@@ -17,6 +17,7 @@ from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
 from qingxi.reports import kind_of
 from ui import current_user, engine, labels, lang, layers, meetings, outcome, routes, session, t, text
+from ui import params
 from ui.proposals import plain, state_line
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
@@ -25,8 +26,7 @@ AREA = "proposal_page"  # where the page shows how the last action went
 
 
 def requested_id() -> int | None:
-    raw = st.query_params.get("id", "")
-    return int(raw) if raw.isdigit() else None
+    return params.id_param()
 
 
 def render() -> None:

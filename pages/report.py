@@ -8,6 +8,7 @@ from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
 from ui import engine, labels, layers, outcome, routes, session, t, text
 from ui.geolocation import locate_button
+from ui.visitor import who
 
 ICONS = {
     "floating_litter": ":material/waves:", "bank_litter": ":material/delete:",
@@ -51,7 +52,14 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     done = st.session_state.get("prepared", {})
     st.session_state["prepared"] = kept = {}
     good = []
-    for f in [*(files or []), *([shot] if shot else [])]:
+    attached = [*(files or []), *([shot] if shot else [])]
+    if len(attached) > intake.MAX_PHOTOS:  # counted before anything is read or decoded
+        st.error(t("report.error.too_many_photos", most=intake.MAX_PHOTOS))
+        return []
+    for f in attached:
+        if f.size > photos.MAX_BYTES:  # the declared size: refused unread
+            st.error(f"{f.name}: {t('photo.error.too_large')}")
+            continue
         data = f.getvalue()
         prepared = outcome.attempt(lambda: done.get(f.file_id) or photos.prepare(data))
         if prepared.ok:
@@ -59,8 +67,6 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
             good.append((data, prepared.value))
         else:
             st.error(f"{f.name}: {prepared.message}")
-    if len(good) > intake.MAX_PHOTOS:
-        st.error(t("report.error.too_many_photos", most=intake.MAX_PHOTOS))
     if good:
         st.image([p.thumb for _, p in good], width=120)
     return good
@@ -176,7 +182,7 @@ def _duplicates(category: str, where: Place, photo: bytes | None, n: int) -> Non
 
 
 def _me_too(report_id: int, seen: str | None, photo: bytes | None, n: int) -> None:
-    if outcome.act("report", lambda: intake.support(engine(), report_id, seen, photo), t("report.me_too_done")).ok:
+    if outcome.act("report", lambda: intake.support(engine(), report_id, seen, photo, who=who()), t("report.me_too_done")).ok:
         st.session_state[FORM] = n + 1  # supported instead of reported: start a fresh form
 
 
@@ -195,13 +201,13 @@ def _who(n: int) -> tuple[str, str, str]:
 
 def _send(sub: Submission, n: int) -> None:
     """File the report. On any failure the form stays as it is (photos and answers) with the reason."""
-    sent = outcome.attempt(lambda: intake.submit(engine(), sub), failed="report.not_sent")
+    sent = outcome.attempt(lambda: intake.submit(engine(), sub, who=who(sub.phone)), failed="report.not_sent")
     if not sent.ok:
         outcome.say(sent)
         return
     receipt = sent.value
     mine = st.session_state.setdefault("my_reports", [])
-    if receipt.code not in mine:
+    if receipt.code is not None and receipt.code not in mine:
         mine.append(receipt.code)
     st.session_state["report_receipt"] = receipt
     st.session_state[FORM] = n + 1
@@ -209,6 +215,12 @@ def _send(sub: Submission, n: int) -> None:
 
 
 def _receipt(receipt: intake.Receipt) -> None:
+    if receipt.joined:  # someone else's report of the same photos: counted as a "me too", no code
+        st.success(t("report.joined"))
+        if st.button(t("report.another"), icon=":material/add_a_photo:"):
+            del st.session_state["report_receipt"]
+            st.rerun()
+        return
     st.success(t("report.again") if receipt.again else t("report.thanks"))
     st.markdown(t("report.code_is"))
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{receipt.code}</div>",

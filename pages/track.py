@@ -6,6 +6,7 @@ from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
 from ui import code_form, engine, labels, outcome, proposals, routes, t, text
+from ui.proposals import plain
 
 
 def render() -> None:
@@ -40,7 +41,7 @@ def _summary(status: track.Status) -> None:
     st.markdown(f"**{t(f'category.{status.category}')}** · {text.place(status.village, status.river_km, status.bank)}")
     st.caption(t("track.filed", when=text.when(status.created_at), n=status.supporters))
     if status.public_name:
-        st.caption(t("track.by", name=status.public_name))
+        st.caption(t("track.by", name=plain(status.public_name)))
     _pictures(status.photos, 200)
     if status.after_photos:
         st.subheader(t("track.after"))

@@ -50,3 +50,10 @@ PLEDGE = "pledge"
 PLEDGE_DOORS = "pledge-doors"         # representatives and staff
 MEETINGS = "meetings"                 # one day's minutes: ?id=
 MEETINGS_DESK = "meetings-desk"
+
+DOWNLOAD_FILES = "/downloads/reports"  # served by web.downloads as .csv and .geojson (?lang=), streamed
+
+
+def download_url(kind: str, lang: str) -> str:
+    """The public file's address: made on request and cached by the server, not by the page."""
+    return f"{DOWNLOAD_FILES}.{kind}?lang={lang}"

@@ -28,6 +28,8 @@ and cancelling by code.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -48,7 +50,7 @@ from qingxi.cleanups.rules import (
     village_id,
 )
 from qingxi.cleanups.shapes import Receipt
-from qingxi.core import codes, outbox, places
+from qingxi.core import codes, limits, outbox, places
 from qingxi.core.acting import acting
 
 
@@ -114,13 +116,21 @@ def _open_for_signup(ev: Cleanup | None, at: datetime) -> Cleanup:
 
 def sign_up(engine: Engine, cleanup_id: int, name: str, phone: str, village_code: str | None = None,
             group_id: int | None = None, companions: int = 0, *, wait: bool = False,
-            now: datetime | None = None) -> Receipt:
+            now: datetime | None = None, who: limits.Person | None = None) -> Receipt:
     """A seat (or a place on the waitlist) for `name` and `companions` more people. A party bigger
     than the public seats left, while some are left, is refused with how many are (`party_too_big`)
-    unless it chose to `wait`; a party bigger than the day's public seats is always refused."""
+    unless it chose to `wait`; a party bigger than the day's public seats is always refused. `who`
+    is the person signing up from a page (limits "cleanup.signup"); None for trusted callers."""
     name = checked_text(name, places.MAX_NAME, "name_needed", required=True)
     number = checked_phone(phone, required=True)
     companions = checked_int(companions, 0, MAX_COMPANIONS, "bad_companions")
+    spent = limits.spending(engine, "cleanup.signup", replace(who, phone=number), now=now) if who else nullcontext()
+    with spent:
+        return _sign_up(engine, cleanup_id, name, number, village_code, group_id, companions, wait, now)
+
+
+def _sign_up(engine: Engine, cleanup_id: int, name: str, number: str, village_code: str | None,
+             group_id: int | None, companions: int, wait: bool, now: datetime | None) -> Receipt:
     try:
         with acting(engine, None, None, now=now, write=True) as c:
             s = c.session

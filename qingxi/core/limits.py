@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from db import limits_queries as q
 from db.engine import session_scope
-from qingxi.core import clock
+from qingxi.core import clock, permissions
 from qingxi.core.refusals import Refusal
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
@@ -164,3 +164,11 @@ def refusals(session: Session, since: datetime) -> tuple[dict[str, int], list[Re
     caller checks the permission)."""
     rows = q.refusals(session, since)
     return q.refusal_counts(session, since), [Refused(r.action, r.scope, r.shown, r.at) for r in rows]
+
+
+def refused_lately(engine: Engine, user, days: int = 7, *, now: datetime | None = None
+                   ) -> tuple[dict[str, int], list[Refused]]:
+    """refusals() of the last `days` days for staff ("limits.view"): masked marks only."""
+    permissions.require(user, "limits.view")
+    with session_scope(engine) as s:
+        return refusals(s, clock.now(now) - timedelta(days=days))

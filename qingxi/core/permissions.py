@@ -45,6 +45,8 @@ RULES: dict[str, frozenset[str]] = {
     # Notifications (issue 15): admins manage channels; staff see what was sent and resend.
     "notify.manage": frozenset({"admin"}),
     "notify.view": STAFF,
+    # Limits on anonymous actions (issue 14): staff see what was refused (masked addresses/phones).
+    "limits.view": STAFF,
     # Volunteer clean-up days (issue 6): staff plan, check in, record results and export the
     # roster; anyone signs up (no account: the sign-up code is the key) and reads public summaries.
     "cleanup.plan": STAFF,

@@ -124,3 +124,32 @@ def test_a_forgiven_attempt_leaves_nothing(people):
         with limits.spending(people.engine, "code.miss", VILLAGER):
             pass
     assert refused(lambda: limits.spending(people.engine, "code.miss", VILLAGER).__enter__()) == "too_many"
+
+
+def test_clean_up_sign_ups_are_limited_per_address_and_staff_see_the_refusal(people):
+    from datetime import datetime, timezone
+
+    from qingxi import cleanups as cu
+    from qingxi.cleanups import CleanupError, Plan
+
+    t0 = datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc)
+    start = t0 + timedelta(days=5)
+    cid = cu.create(people.engine, people.staff, Plan(
+        title="清溪清理日", starts_at=start, ends_at=start + timedelta(hours=3), km_from=1.0, km_to=2.0, capacity=60,
+        meeting_km=1.0, equipment=["手套"], leader_name="梅式业", leader_contact="13900001111"), now=t0)
+    cu.publish(people.engine, people.staff, cid, now=t0)
+    hall = Person(address="36.22.10.7", session="hall")   # a village hall's one line
+    for n in range(3):  # refused for another reason: never happened, never counted
+        with pytest.raises(CleanupError):
+            cu.sign_up(people.engine, cid, "", f"1380000{n:04d}", now=t0, who=hall)
+    for n in range(20):
+        assert cu.sign_up(people.engine, cid, f"志愿者{n}", f"1390000{n:04d}", now=t0, who=hall).status == "seated"
+    assert refused(lambda: cu.sign_up(people.engine, cid, "第二十一位", "13911110000", now=t0, who=hall)) == "too_many"
+    assert cu.summary(people.engine, cid).public_taken == 20                      # nothing stored
+    other = Person(address="36.22.99.1", session="phone-2")
+    assert cu.sign_up(people.engine, cid, "邻村", "13911110000", now=t0, who=other).status == "seated"
+    with session_scope(people.engine) as s:
+        counts, latest = limits.refusals(s, t0 - timedelta(hours=1))
+    assert counts.get("cleanup.signup") == 1
+    assert [(r.action, r.scope, r.shown) for r in latest] == [("cleanup.signup", "address", "36.22.*.*")]
+    assert "36.22.10.7" not in repr(latest)

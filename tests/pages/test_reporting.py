@@ -171,3 +171,46 @@ def test_an_unexpected_failure_while_sending_is_calm_and_stores_nothing(app_on_e
     monkeypatch.setattr(intake, "_report", working)
     at = send(at)  # the same press again, now that the disk has room
     assert "上报成功" in at.success[0].value and len(reports()) == 1
+
+
+def test_the_same_photo_from_someone_else_is_a_me_too_without_the_first_code(app_env):
+    photo = jpeg((640, 480), gps=ON_RIVER)
+
+    def send_photo(at):
+        at.file_uploader[0].upload("river.jpg", photo, "image/jpeg").run()
+        at.button(key=f"cat_bank_litter{at.session_state['report_form']}").click().run()
+        return send(at)
+
+    first = send_photo(form())
+    (report,) = reports()
+    assert report.code in "".join(m.value for m in first.markdown)
+    again = send_photo(next(b for b in first.button if b.label == "再报一条").click().run())
+    assert not again.exception and "已经上报过了" in again.success[0].value   # the same browser: its own code
+    assert report.code in "".join(m.value for m in again.markdown)
+    other = send_photo(form())                                               # a forwarded "original image"
+    assert not other.exception and "已把你算作“我也看到了”" in other.success[0].value
+    shown = "".join(m.value for m in other.markdown) + "".join(s.value for s in other.success)
+    assert report.code not in shown and not other.image
+    assert other.session_state["my_reports"] == []
+    (report,) = reports()
+    assert report.supporters == 1
+
+
+def test_too_many_or_too_big_files_are_refused_before_any_is_decoded(app_env, monkeypatch):
+    from qingxi.core import photos
+
+    decoded = []
+    real = photos.prepare
+    monkeypatch.setattr(photos, "prepare", lambda data, *a, **k: decoded.append(len(data)) or real(data, *a, **k))
+    at = form()
+    at.file_uploader[0].upload("a.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg")
+    for name in ("b.jpg", "c.jpg", "d.jpg"):
+        at.file_uploader[0].upload(name, jpeg((600, 400)), "image/jpeg")
+    at.run()
+    assert not at.exception and "最多上传 3 张照片" in at.error[0].value
+    assert decoded == [] and not at.image
+    monkeypatch.setattr(photos, "MAX_BYTES", 1000)  # any real photo is "too big" now
+    at = form()
+    at.file_uploader[0].upload("big.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg").run()
+    assert not at.exception and at.error[0].value == "big.jpg: 照片超过 20 MB，请换一张或压缩后再传。"
+    assert decoded == []
