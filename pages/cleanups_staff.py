@@ -12,6 +12,7 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, layers, outcome, routes, session, t
 from ui.cleanups import act, meeting, seats, section, section_map, when
+from ui.proposals import plain
 
 GROUP_ROWS = 3
 PLAN, DAY = "cleanup_plan", "cleanup_day"  # where each page shows how its last action went
@@ -55,7 +56,7 @@ def _events(user) -> None:
 
 def _row(user, ev: cu.Event) -> None:
     with st.container(border=True):
-        st.markdown(f"**#{ev.id} {ev.title}**")
+        st.markdown(f"**#{ev.id} {plain(ev.title)}**")
         st.caption(f"{when(ev)} · {meeting(ev)} · {section(ev)} · {seats(ev)}")
         cols = st.columns(4)
         button = lambda i, label, action: cols[i % 4].button(  # noqa: E731
@@ -97,7 +98,7 @@ def _plan_form(user, ev: cu.Event | None) -> None:
         villages = dict(places.villages(s))
     village_code = next((c for c, n in villages.items() if ev and n == ev.meeting_village), None)
     if ev:
-        st.subheader(t("cleanups.editing", id=ev.id, title=ev.title))
+        st.subheader(t("cleanups.editing", id=ev.id, title=plain(ev.title)))
     with st.form(f"plan_{k}"):
         title = st.text_input(t("cleanups.f_title"), value=ev.title if ev else "", max_chars=120, key=f"{k}_title")
         c1, c2, c3 = st.columns(3)
@@ -250,8 +251,8 @@ def _roster(user, ev: cu.Event) -> None:
     for r in rows:
         line, mark = st.columns([3, 2])
         status = t(f"cleanups.status.{r.status}") + (f" {r.position}" if r.position else "")
-        line.markdown(f"`{r.code}` {r.name} · {r.phone or '—'} · {r.village or '—'} · {r.seats} · {status}"
-                      + (f" · {r.group}" if r.group else "") + (f" · {t('cleanups.walk_in')}" if r.walk_in else ""))
+        line.markdown(f"`{r.code}` {plain(r.name)} · {plain(r.phone or '—')} · {r.village or '—'} · {r.seats} · {status}"
+                      + (f" · {plain(r.group)}" if r.group else "") + (f" · {t('cleanups.walk_in')}" if r.walk_in else ""))
         if r.status == "seated" and started:
             mark.segmented_control(t("cleanups.attendance_label"), cu.ATTENDANCE, default=r.attendance,
                                    key=f"att{r.id}", format_func=labels("cleanups.attendance"),

@@ -10,6 +10,7 @@ from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
 from qingxi.reports.triage import QueueFilter, SearchFilter
 from ui import current_user, engine, labels, outcome, session, t, text
+from ui.proposals import plain
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}
@@ -128,7 +129,7 @@ def _detail(user, report_id: int) -> None:
     if d.off_river:
         st.warning(t("triage.off_river"))
     st.text(d.description or "—")
-    st.caption(t("triage.reporter", name=d.reporter_name or "—", phone=d.reporter_phone or "—"))
+    st.caption(t("triage.reporter", name=plain(d.reporter_name or "—"), phone=plain(d.reporter_phone or "—")))
     folder = settings().photo_dir
     shown = [str(folder / name) for _, _, name, hidden in d.photos if not hidden]
     if shown:

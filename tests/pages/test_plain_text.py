@@ -61,3 +61,25 @@ def test_a_reporters_public_name_is_plain_text_on_the_status_page(file_report, r
     at = open_app()
     at.query_params["code"] = code
     check(open_page(at, "track"), raw)
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_the_desk_shows_a_reporters_name_as_typed(file_report, sign_in_as, raw):
+    from sqlalchemy import select
+    from streamlit.testing.v1 import AppTest
+
+    from db.models import Report
+
+    code = file_report(name=raw, phone="13700000000")
+    with session_scope(db()) as s:
+        rid = s.scalars(select(Report.id).where(Report.code == code)).one()
+    sign_in_as("staff")
+    at = AppTest.from_function(_desk_alone, default_timeout=30).run()
+    at.button(key=f"open{rid}").click().run()
+    check(at, raw)
+
+
+def _desk_alone() -> None:
+    from pages import triage
+
+    triage.render()
