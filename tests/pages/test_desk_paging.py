@@ -37,19 +37,20 @@ def test_staff_find_a_closed_report_by_its_code(file_report, sign_in_as):
     with session_scope(engine_for(current().database_url)) as s:
         s.execute(Report.__table__.update().where(Report.code == code).values(state="fixed"))
         rid = s.scalar(select(Report.id).where(Report.code == code))
+        other_id = s.scalar(select(Report.id).where(Report.code == other))
     sign_in_as("staff")
     at = desk()
     assert rid not in _ids(at)  # ended: not on the queue
     at.text_input(key="find_code").input(code.lower())
     at.button(key="FormSubmitter:desk_search-查找").click().run()
-    assert any(code in m.value and "已解决" in m.value for m in at.markdown)
+    assert any(f"#{rid}" in m.value and "已解决" in m.value for m in at.markdown)  # by its number, never its code
     at.button(key=f"find{rid}").click().run()
-    assert any(code in h.value for h in at.subheader)  # opened on the desk
+    assert any(f"#{rid}" in h.value for h in at.subheader)  # opened on the desk
     at.text_input(key="find_code").input("")
     at.selectbox(key="find_category").select("sewage")
     at.button(key="FormSubmitter:desk_search-查找").click().run()
     shown = [m.value for m in at.markdown]
-    assert any(f"`{other}`" in v for v in shown) and not any(f"`{code}`" in v for v in shown)
+    assert any(f"#{other_id}" in v for v in shown) and not any(f"#{rid} " in v or v.startswith(f"#{rid}") for v in shown)
     at.text_input(key="find_code").input("ZZZZZZ")
     at.button(key="FormSubmitter:desk_search-查找").click().run()
     assert "没有符合条件的问题上报。" in [i.value for i in at.info]
