@@ -36,9 +36,9 @@ def _fields(payload: dict, lang: str) -> dict:
     return {
         "id": payload.get("report_id") or payload.get("cleanup_id") or payload.get("proposal_id") or "",
         "category": _word("category", payload.get("category"), lang),
-        "priority": _word("desk.priority", payload.get("priority"), lang),
+        "priority": _word("triage.priority", payload.get("priority"), lang),
         "state": _word("state", payload.get("state"), lang),
-        "clock": _word("desk.clock", payload.get("clock"), lang),
+        "clock": _word("triage.clock", payload.get("clock"), lang),
         "village": payload.get("village") or t("notify.no_village", lang),
         "km": "—" if km is None else f"{km:.2f}",
         "title": payload.get("title") or "",

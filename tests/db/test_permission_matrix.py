@@ -247,12 +247,12 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from tests.pages.conftest import sign_in_as  # noqa: E402,F401 - the fixture, shared with tests/pages
 
 REFUSALS = {
-    "desk": ("你没有权限查看或办理这项工作。", {"staff", "handler", "admin"}),
-    "admin_users": ("只有管理员可以管理账号。", {"admin"}),
-    "admin_settings": ("只有管理员可以修改设置。", {"admin"}),
-    "signboards": ("这一页只对工作人员开放，请先登录。", {"staff", "admin"}),
+    "triage": ("你没有权限查看或办理这项工作。", {"staff", "handler", "admin"}),
+    "accounts": ("只有管理员可以管理账号。", {"admin"}),
+    "settings": ("只有管理员可以修改设置。", {"admin"}),
+    "signs": ("这一页只对工作人员开放，请先登录。", {"staff", "admin"}),
 }
-PUBLIC_PAGES = ("home", "reporting", "status", "river_map", "sign_in")
+PUBLIC_PAGES = ("home", "report", "track", "map", "signin")
 PAGE_ROLES = ("public", "deputy", "staff", "handler", "admin", "disabled_admin")
 
 

@@ -11,8 +11,10 @@ from qingxi.core import i18n, refusals
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "app.py", *[p for d in ("pages", "ui", "qingxi", "web") for p in (ROOT / d).rglob("*.py")]]
-# t("key"), t(f"prefix.{x}"), labels("prefix"), denied="key", done="key": the ways code names a message
-NAMED = re.compile(r"""(?:\bt\(|i18n\.t\(|labels\(|denied=|done=)\s*(f?)["']([a-z_]+\.[a-z_.{}]*)["']""")
+# t("key"), t(f"prefix.{x}"), labels("prefix"), _word("prefix", …), denied="key", done="key": the ways code
+# names a message
+NAMED = re.compile(r"""(?:\bt\(|i18n\.t\(|labels\(|_word\(|denied=|done=)\s*(f?)["']([a-z_]+\.?[a-z_.{}]*)["']""")
+PREFIXED = ("labels(", "_word(")
 
 
 def _named() -> list[tuple[str, str, bool]]:
@@ -20,7 +22,7 @@ def _named() -> list[tuple[str, str, bool]]:
     for path in SOURCES:
         for m in NAMED.finditer(path.read_text()):
             fstring, key = m.group(1) == "f", m.group(2)
-            is_prefix = fstring and "{" in key or key.endswith(".") or m.group(0).lstrip().startswith("labels(")
+            is_prefix = fstring and "{" in key or key.endswith(".") or m.group(0).lstrip().startswith(PREFIXED)
             found.append((str(path.relative_to(ROOT)), key.split("{")[0] if is_prefix else key, is_prefix))
     return found
 
