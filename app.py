@@ -28,7 +28,7 @@ from qingxi.core import permissions
 from qingxi.core.i18n import pick_language
 from qingxi.core.settings import LANGUAGES
 from qingxi.core.settings import current as settings
-from ui import current_user, routes, t
+from ui import current_user, must_change, routes, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
 
@@ -97,7 +97,7 @@ def pages_for(user: User | None) -> dict[str, list]:
     if user is None:
         return {"": portal + [st.Page(signin.render, title=t("signin.nav_signin"), icon=":material/login:",
                                       url_path=routes.SIGN_IN)]}
-    if signin.must_change(user):  # a one-time password: nothing but the change form until it is changed
+    if must_change(user):  # a one-time password: nothing but the change form until it is changed
         return {"": [st.Page(signin.account, title=t("signin.nav_account"), icon=":material/key:",
                              url_path=routes.ACCOUNT, default=True)]}
     work = []

@@ -11,4 +11,5 @@ from web import headers
 # with the folder's module (/<name>) or a "Page not found" dialog. Turn it off before any session.
 PagesManager.uses_pages_directory = False
 
-app = st.App("app.py", routes=web.routes(), middleware=headers.middleware(), on_script_error=outcome.on_script_error)
+app = st.App("app.py", routes=web.routes(), lifespan=web.lifespan, middleware=headers.middleware(),
+             on_script_error=outcome.on_script_error)

@@ -8,10 +8,9 @@ import streamlit as st
 from qingxi import cleanups as cu
 from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from ui import code_form, current_user, engine, lang, outcome, routes, session, t, text
+from ui import code_form, current_user, engine, lang, outcome, params, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
 from ui.proposals import plain
-from ui import params
 from ui.visitor import who
 
 
@@ -26,12 +25,7 @@ def facts(ev: cu.Event) -> None:
 # ---------------------------------------------------------------- the public list and one day
 
 def render() -> None:
-    if st.query_params.get("id"):
-        found = params.id_param()
-        if found is None:
-            st.error(t("cleanups.error.not_found"))  # a mistyped or made-up address: a calm notice
-        else:
-            _event(found)
+    if params.show_named(_event, t("cleanups.error.not_found")):
         return
     st.title(t("cleanups.title"))
     st.caption(t("cleanups.intro"))

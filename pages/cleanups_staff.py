@@ -10,7 +10,7 @@ import streamlit as st
 from qingxi import cleanups as cu
 from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from ui import current_user, engine, labels, layers, outcome, routes, session, t
+from ui import current_user, engine, labels, layers, outcome, params, routes, session, t
 from ui.cleanups import act, meeting, seats, section, section_map, when
 from ui.proposals import plain
 
@@ -199,10 +199,7 @@ def day() -> None:
     st.title(t("cleanups.day_title"))
     outcome.show(DAY)
     every = {e.id: e for e in cu.events(engine(), user) if e.state not in ("draft", "cancelled")}
-    try:
-        chosen = int(st.query_params.get("id", ""))
-    except ValueError:
-        chosen = None
+    chosen = params.id_param()
     options = list(every)
     picked = st.selectbox(t("cleanups.pick_event"), options, format_func=lambda i: f"#{i} {every[i].title}",
                           index=options.index(chosen) if chosen in every else None, key="day_event")

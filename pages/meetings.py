@@ -13,9 +13,8 @@ from qingxi.accounts import units
 from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
-from ui import current_user, engine, labels, outcome, routes, session, t, text
+from ui import current_user, engine, labels, outcome, params, routes, session, t, text
 from ui.proposals import plain
-from ui import params
 
 
 def _villages() -> dict[str, str]:
@@ -26,12 +25,7 @@ def _villages() -> dict[str, str]:
 # ---------------------------------------------------------------- the public page
 
 def render() -> None:
-    if st.query_params.get("id"):
-        found = params.id_param()
-        if found is None:
-            st.error(t("meetings.error.not_found"))  # a mistyped or made-up address: a calm notice
-        else:
-            _minutes(found)
+    if params.show_named(_minutes, t("meetings.error.not_found")):
         return
     st.title(t("meetings.title"))
     st.caption(t("meetings.intro"))

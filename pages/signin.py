@@ -56,12 +56,6 @@ def account() -> None:
         change_password_form()
 
 
-def must_change(user: User | None) -> bool:
-    """Signed in with a one-time password (invitation or reset): the account page's change form is
-    the only page until a password of their own is set (app.py's menu)."""
-    return user is not None and user.must_change_password and ui.session_token() is not None
-
-
 AREA = "password"  # where the account page shows how the last change went
 
 

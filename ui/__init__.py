@@ -79,6 +79,13 @@ def session_token() -> str | None:
     return token if isinstance(token, str) else None  # AppTest's stand-in client has no real cookies
 
 
+def must_change(user: User | None) -> bool:
+    """Signed in with a one-time password (invitation or reset): the account page's change form is
+    the only page until a password of their own is set (app.py's menu). Single sign-on accounts
+    have no password here to change."""
+    return user is not None and user.must_change_password and session_token() is not None
+
+
 def single_sign_on() -> bool:
     """An OIDC provider is configured ([auth] in secrets): st.login is offered beside passwords."""
     try:

@@ -3,6 +3,7 @@ can look up, or None (and then says calmly that nothing was found), never an exc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,3 +21,16 @@ def record_id(raw: str | None) -> int | None:
 
 def id_param(name: str = "id") -> int | None:
     return record_id(st.query_params.get(name))
+
+
+def show_named(show: Callable[[int], None], not_found: str, name: str = "id") -> bool:
+    """When the address names a record (?id=…), show it, or say calmly that there is no such record
+    (a mistyped or made-up address). False when the address names none: the page shows its list."""
+    if not st.query_params.get(name):
+        return False
+    found = id_param(name)
+    if found is None:
+        st.error(not_found)
+    else:
+        show(found)
+    return True

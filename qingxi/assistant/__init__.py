@@ -11,6 +11,7 @@
 - Hand-over: `inbox` / `reply` / `close` (staff and handlers: "assistant.inbox"), `conversation(code)`
   for the asker, `rate(ref, helpful)`, `weeks` (weekly counts), FAQ `candidates` → `make_entry` /
   `dismiss` (staff: "assistant.faq"). `dingtalk` verifies and answers DingTalk's outgoing robot.
+`warm_up()` loads jieba's dictionary ahead of the first question (the server does it at start).
 Bad input raises `AssistantError(key)` (`assistant.error.<key>`) before anything is written.
 """
 from qingxi.assistant.brain import MAX_ASK, Answer, answer
@@ -43,10 +44,11 @@ from qingxi.assistant.knowledge import (
     save_entry,
     synonyms,
 )
+from qingxi.assistant.text import warm_up
 
 __all__ = [
     "MAX_ASK", "MAX_REPLY", "THRESHOLD", "CHANNELS", "Answer", "AssistantError", "Candidate", "Conversation",
     "Entry", "Reply", "Week", "answer", "ask", "candidates", "close", "conversation", "dismiss", "inbox",
     "make_entry", "rate", "reply", "weeks", "add_synonym", "ensure_seeded", "entries", "retire", "save_entry",
-    "synonyms",
+    "synonyms", "warm_up",
 ]

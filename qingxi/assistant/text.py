@@ -37,6 +37,11 @@ def is_chinese(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary (about a second) so that the first question asked doesn't wait for it."""
+    jieba.initialize()
+
+
 def add_words(words: Iterable[str]) -> None:
     """Words jieba must keep whole (village names, portal words, the synonyms)."""
     with _LOCK:
