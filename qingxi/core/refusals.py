@@ -17,3 +17,14 @@ class Refusal(ValueError):
 
     def message(self, lang: str) -> str:
         return i18n.t(f"{self.area}.error.{self.key}", lang, **self.values)
+
+    @classmethod
+    def checked_text(cls, value: str | None, most: int, key: str, *, required: bool = False) -> str:
+        """What a person typed, trimmed; refused in this area's words when it is required and empty
+        (`key`) or longer than `most` characters (`text_too_long`)."""
+        value = (value or "").strip()
+        if required and not value:
+            raise cls(key)
+        if len(value) > most:
+            raise cls("text_too_long", most=most)
+        return value

@@ -17,13 +17,7 @@ class MeetingError(Refusal):
     area = "meetings"
 
 
-def checked_text(value: str | None, most: int, key: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise MeetingError(key)
-    if len(value) > most:
-        raise MeetingError("text_too_long", most=most)
-    return value
+checked_text = MeetingError.checked_text
 
 
 def open_for_registration(day: Meeting | None, at: datetime) -> Meeting:

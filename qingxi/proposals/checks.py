@@ -20,12 +20,7 @@ class ProposalError(Refusal):
 
 
 def text(value: str | None, key: str = "text_needed", *, required: bool = True, most: int = MAX_NOTE) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ProposalError(key)
-    if len(value) > most:
-        raise ProposalError("text_too_long", most=most)
-    return value
+    return ProposalError.checked_text(value, most, key, required=required)
 
 
 def one_of(value, allowed: Sequence, key: str):

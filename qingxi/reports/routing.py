@@ -59,14 +59,8 @@ def _rule(r) -> dict:
 
 
 def _words(title: str, text: str) -> tuple[str, str]:
-    title, text = (title or "").strip(), (text or "").strip()
-    if not title or not text:
-        raise SettingsError("text_needed")
-    if len(title) > MAX_TITLE:
-        raise SettingsError("text_too_long", most=MAX_TITLE)
-    if len(text) > MAX_TEXT:
-        raise SettingsError("text_too_long", most=MAX_TEXT)
-    return title, text
+    return (SettingsError.checked_text(title, MAX_TITLE, "text_needed", required=True),
+            SettingsError.checked_text(text, MAX_TEXT, "text_needed", required=True))
 
 
 # ---------------------------------------------------------------- routing rules
