@@ -13,9 +13,8 @@ from qingxi.accounts import units
 from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
-from ui import current_user, engine, labels, outcome, routes, session, t, text
+from ui import current_user, engine, labels, outcome, params, routes, session, t, text
 from ui.proposals import plain
-from ui import params
 
 
 def _villages() -> dict[str, str]:
@@ -252,9 +251,23 @@ def _follow_up(user, line: mt.Line) -> None:
                             lambda code: t("meetings.report_made", code=code))
                 st.rerun()
     with right:
-        proposal = st.number_input(t("meetings.proposal_id"), min_value=1, value=line.proposal_id or 1, step=1,
-                                   key=f"mp{line.opinion_id}")
-        if st.button(t("meetings.attach"), key=f"mattach{line.opinion_id}"):
-            outcome.act("meetings", lambda: mt.attach_to_proposal(engine(), user, line.opinion_id, int(proposal)),
-                        t("meetings.attached"))
-            st.rerun()
+        _attach(user, line)
+
+
+def _attach(user, line: mt.Line) -> None:
+    """Pick the proposal by its number and title: a search narrows the few offered (never the whole
+    register), the select filters them further as one types."""
+    search = st.text_input(t("meetings.proposal_search"), key=f"mps{line.opinion_id}",
+                           placeholder=t("meetings.proposal_search_hint"))
+    found = {p.id: f"{p.number} · {p.title}"
+             for p in mt.proposal_choices(engine(), user, search, keep=line.proposal_id)}
+    if not found:
+        st.caption(t("meetings.no_proposal_found"))
+        return
+    proposal = st.selectbox(t("meetings.proposal"), list(found), format_func=found.get, key=f"mp{line.opinion_id}",
+                            index=list(found).index(line.proposal_id) if line.proposal_id in found else None,
+                            placeholder=t("meetings.proposal_choose"))
+    if st.button(t("meetings.attach"), key=f"mattach{line.opinion_id}", disabled=proposal is None):
+        outcome.act("meetings", lambda: mt.attach_to_proposal(engine(), user, line.opinion_id, proposal),
+                    t("meetings.attached"))
+        st.rerun()

@@ -155,12 +155,23 @@ def test_staff_attach_an_opinion_to_a_proposal_and_it_shows_there(staff):
                             topic="other", lead_deputy_name="周代表", state="submitted", filed_on=date(2026, 6, 1))
         s.add(proposal)
         s.flush()
+        other = Proposal(number="16-1-002", session_id=cs.id, title="关于修缮村道的建议", body="b", topic="other",
+                         lead_deputy_name="周代表", state="submitted", filed_on=date(2026, 6, 2))
+        s.add(other)
     mid = a_day(staff)
     said = mt.record_opinion(db(), staff, mid, "两岸<b>垃圾</b>要有人管")
     at = page("desk")
-    at.number_input(key=f"mp{said}").set_value(proposal.id)
+    picker = at.selectbox(key=f"mp{said}")
+    assert picker.value is None and picker.options == ["16-1-002 · 关于修缮村道的建议", "16-1-001 · 关于整治清溪两岸的建议"]
+    at.text_input(key=f"mps{said}").input("清溪").run()  # a search narrows what is offered
+    picker = at.selectbox(key=f"mp{said}")
+    assert picker.options == ["16-1-001 · 关于整治清溪两岸的建议"]
+    picker.set_value(proposal.id).run()
     at = at.button(key=f"mattach{said}").click().run()
     assert "已附到建议。" in texts(at)
+    assert at.selectbox(key=f"mp{said}").value == proposal.id  # the desk shows where it is attached
+    at.text_input(key=f"mps{said}").input("没有这样的建议").run()
+    assert at.selectbox(key=f"mp{said}").options == ["16-1-001 · 关于整治清溪两岸的建议"]  # ... even then
     shown = AppTest.from_function(_proposal_page, default_timeout=60)
     shown.query_params["id"] = str(proposal.id)
     shown = shown.run()
