@@ -46,8 +46,8 @@ def render() -> None:
     if past:
         st.subheader(t("meetings.past"))
         for day in past:
-            routes.link(routes.MEETINGS, f"{text.when(day.starts_at)[:10]} · {day.topic}", ":material/history_edu:",
-                        id=day.id)
+            routes.link(routes.MEETINGS, f"{text.when(day.starts_at)[:10]} · {plain(day.topic)}",
+                        ":material/history_edu:", id=day.id)
 
 
 def _facts(day: mt.Day) -> None:
@@ -113,7 +113,7 @@ def _minutes(meeting_id: int) -> None:
 
 def _line(n: int, line: mt.Line) -> None:
     with st.container(border=True):
-        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {line.village}" if line.village else ""))
+        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {plain(line.village)}" if line.village else ""))
         st.text(line.text)
         if line.photos:
             st.image([str(settings().photo_dir / name) for name in line.photos], width=160)
@@ -208,7 +208,7 @@ def _staff_line(user, line: mt.Line) -> None:
             st.markdown(f"**{t(f'meetings.kinds.{line.kind}')}**")
             st.text(line.response)
             if line.kind == "commitment":
-                st.caption(f"{line.unit} · {t('meetings.due', day=line.due_on)} · {t(f'meetings.status.{line.status}')}")
+                st.caption(f"{plain(line.unit)} · {t('meetings.due', day=line.due_on)} · {t(f'meetings.status.{line.status}')}")
                 if line.status != "done" and st.button(t("meetings.mark_done"), key=f"mdone{line.opinion_id}"):
                     outcome.act("meetings", lambda: mt.commitment_done(engine(), user, line.opinion_id),
                                 t("meetings.done_saved"))

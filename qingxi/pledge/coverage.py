@@ -53,3 +53,9 @@ def coverage(engine: Engine, *, in_river_order: bool = True) -> list[Coverage]:
 def village_coverage(engine: Engine, codes: set[str]) -> list[Coverage]:
     """Coverage of some villages (a deputy's), in river order."""
     return [c for c in coverage(engine) if c.code in codes]
+
+
+def recent(engine: Engine, limit: int = 12) -> list[tuple[str, str]]:
+    """The households that signed lately under a name they chose to show: (household, village)."""
+    with session_scope(engine) as s:
+        return q.recent_households(s, limit)
