@@ -53,9 +53,9 @@ def legend() -> None:
     frame = pd.DataFrame({"share": names, "colour": [hex_colour(colour(x)) for x in steps] + [hex_colour(NO_COUNT)]})
     strip = alt.Chart(frame).mark_rect(stroke="#00695c").encode(
         x=alt.X("share:N", sort=names, title=None, axis=alt.Axis(labelAngle=0, orient="bottom", ticks=False)),
-        color=alt.Color("colour:N", scale=None, legend=None)).properties(height=22)
+        color=alt.Color("colour:N", scale=None, legend=None)).properties(height=24)
     st.caption(t("pledge.legend"))
-    st.altair_chart(strip, width="stretch")
+    st.altair_chart(strip, width="stretch", height=64)  # the chart's own height alone draws no swatch
 
 
 def chart(found: list[pledge.Coverage]) -> None:
