@@ -101,3 +101,18 @@ def village_opinions(session: Session, village_ids: list[int]) -> list[tuple[Mee
                            .where(MeetingOpinion.village_id.in_(village_ids))
                            .order_by(Meeting.starts_at.desc(), MeetingOpinion.id))
     return [tuple(r) for r in rows]
+
+
+def proposal_choices(session: Session, search: str, limit: int, keep: int | None = None) -> list[Proposal]:
+    """At most `limit` proposals whose number or title holds `search` (all of them when empty), the
+    newest filed first, plus the one `keep` (already attached): a picker never loads the register."""
+    from sqlalchemy import or_
+
+    query = select(Proposal).order_by(Proposal.filed_on.desc(), Proposal.id.desc()).limit(limit)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Proposal.number.ilike(pattern, escape="\\"), Proposal.title.ilike(pattern, escape="\\")))
+    found = list(session.scalars(query))
+    if keep is not None and all(p.id != keep for p in found) and (kept := session.get(Proposal, keep)) is not None:
+        found.insert(0, kept)
+    return found

@@ -79,3 +79,12 @@ def signatures(session: Session, village_id: int | None = None) -> list[PledgeSi
     if village_id is not None:
         query = query.where(PledgeSignature.village_id == village_id)
     return list(session.scalars(query))
+
+
+def recent_households(session: Session, limit: int) -> list[tuple[str, str]]:
+    """The newest signatures that gave a household name: (household, village name), newest first."""
+    rows = session.execute(select(PledgeSignature.household, Village.name)
+                           .join(Village, Village.id == PledgeSignature.village_id)
+                           .where(PledgeSignature.household.is_not(None))
+                           .order_by(PledgeSignature.created_at.desc(), PledgeSignature.id.desc()).limit(limit))
+    return [(h, v) for h, v in rows]

@@ -6,7 +6,7 @@ import streamlit as st
 
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, Kind, public
-from ui import labels, lang, layers, read_session, t, text
+from ui import labels, lang, layers, pledge, read_session, t, text
 
 
 def render() -> None:
@@ -22,10 +22,11 @@ def _map() -> None:
         chosen, default = _filters(base)
         shown = public.map_reports(s, chosen, lang(), default)
         reports = layers.cell_layers(shown.cells) if shown.cells else [layers.report_layer(shown.points)]
-        deck = layers.deck([layers.river_layer(base.lines), *layers.village_layers(base.villages), *reports],
+        deck = layers.deck([layers.river_layer(base.lines), *layers.village_layers(pledge.shade(base.villages)), *reports],
                            tile_url=settings().tile_url)
         event = st.pydeck_chart(deck, key="river_map", on_select="rerun", selection_mode="single-object",
                                 height=560)
+        pledge.legend()
         if shown.cells:
             st.info(t("map.status.aggregated", n=shown.total, limit=public.POINT_LIMIT, cell=round(public.CELL_M)))
         elif shown.total:

@@ -41,8 +41,8 @@ def render() -> None:
     if past:
         st.subheader(t("meetings.past"))
         for day in past:
-            routes.link(routes.MEETINGS, f"{text.when(day.starts_at)[:10]} · {day.topic}", ":material/history_edu:",
-                        id=day.id)
+            routes.link(routes.MEETINGS, f"{text.when(day.starts_at)[:10]} · {plain(day.topic)}",
+                        ":material/history_edu:", id=day.id)
 
 
 def _facts(day: mt.Day) -> None:
@@ -108,7 +108,7 @@ def _minutes(meeting_id: int) -> None:
 
 def _line(n: int, line: mt.Line) -> None:
     with st.container(border=True):
-        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {line.village}" if line.village else ""))
+        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {plain(line.village)}" if line.village else ""))
         st.text(line.text)
         if line.photos:
             st.image([str(settings().photo_dir / name) for name in line.photos], width=160)
@@ -203,7 +203,7 @@ def _staff_line(user, line: mt.Line) -> None:
             st.markdown(f"**{t(f'meetings.kinds.{line.kind}')}**")
             st.text(line.response)
             if line.kind == "commitment":
-                st.caption(f"{line.unit} · {t('meetings.due', day=line.due_on)} · {t(f'meetings.status.{line.status}')}")
+                st.caption(f"{plain(line.unit)} · {t('meetings.due', day=line.due_on)} · {t(f'meetings.status.{line.status}')}")
                 if line.status != "done" and st.button(t("meetings.mark_done"), key=f"mdone{line.opinion_id}"):
                     outcome.act("meetings", lambda: mt.commitment_done(engine(), user, line.opinion_id),
                                 t("meetings.done_saved"))
@@ -246,9 +246,23 @@ def _follow_up(user, line: mt.Line) -> None:
                             lambda code: t("meetings.report_made", code=code))
                 st.rerun()
     with right:
-        proposal = st.number_input(t("meetings.proposal_id"), min_value=1, value=line.proposal_id or 1, step=1,
-                                   key=f"mp{line.opinion_id}")
-        if st.button(t("meetings.attach"), key=f"mattach{line.opinion_id}"):
-            outcome.act("meetings", lambda: mt.attach_to_proposal(engine(), user, line.opinion_id, int(proposal)),
-                        t("meetings.attached"))
-            st.rerun()
+        _attach(user, line)
+
+
+def _attach(user, line: mt.Line) -> None:
+    """Pick the proposal by its number and title: a search narrows the few offered (never the whole
+    register), the select filters them further as one types."""
+    search = st.text_input(t("meetings.proposal_search"), key=f"mps{line.opinion_id}",
+                           placeholder=t("meetings.proposal_search_hint"))
+    found = {p.id: f"{p.number} · {p.title}"
+             for p in mt.proposal_choices(engine(), user, search, keep=line.proposal_id)}
+    if not found:
+        st.caption(t("meetings.no_proposal_found"))
+        return
+    proposal = st.selectbox(t("meetings.proposal"), list(found), format_func=found.get, key=f"mp{line.opinion_id}",
+                            index=list(found).index(line.proposal_id) if line.proposal_id in found else None,
+                            placeholder=t("meetings.proposal_choose"))
+    if st.button(t("meetings.attach"), key=f"mattach{line.opinion_id}", disabled=proposal is None):
+        outcome.act("meetings", lambda: mt.attach_to_proposal(engine(), user, line.opinion_id, proposal),
+                    t("meetings.attached"))
+        st.rerun()

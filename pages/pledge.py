@@ -47,6 +47,15 @@ def render() -> None:
         _form()
     st.subheader(t("pledge.coverage"))
     coverage.panel("pledge_map")
+    _recent()
+
+
+def _recent() -> None:
+    """Households that signed lately under the name they gave for display: as typed, plain text."""
+    found = pledge.recent(engine())
+    if found:
+        st.subheader(t("pledge.recent"))
+        st.text("\n".join(f"{household} · {village}" for household, village in found))
 
 
 def _form() -> None:

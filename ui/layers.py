@@ -31,10 +31,15 @@ def river(session: Session) -> pdk.Layer:
 
 
 def village_layers(villages: list[dict]) -> list[pdk.Layer]:
-    """villages: dicts with lon, lat, label, approximate, riverside, tip. Approximate positions are
-    drawn as hollow rings so nobody mistakes them for surveyed points."""
-    data = [{**v, "fill": [255, 255, 255, 0] if v["approximate"] else [90, 90, 90, 220],
-             "line": [0, 105, 92] if v["riverside"] else [120, 120, 120]} for v in villages]
+    """villages: dicts with lon, lat, label, approximate, riverside, tip, and optionally fill (an
+    [r, g, b] colour: the pledge's coverage, ui.pledge.shade). Without a fill, approximate positions
+    are hollow rings so nobody mistakes them for surveyed points; with one, they are paler."""
+    def fill(v: dict) -> list[int]:
+        if "fill" in v:
+            return [*v["fill"][:3], 150 if v["approximate"] else 235]
+        return [255, 255, 255, 0] if v["approximate"] else [90, 90, 90, 220]
+
+    data = [{**v, "fill": fill(v), "line": [0, 105, 92] if v["riverside"] else [120, 120, 120]} for v in villages]
     dots = pdk.Layer("ScatterplotLayer", data, id="villages", get_position=["lon", "lat"],
                      get_fill_color="fill", get_line_color="line", stroked=True, filled=True,
                      line_width_min_pixels=2, get_radius=7, radius_units=pdk.types.String("pixels"), pickable=True)

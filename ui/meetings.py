@@ -15,7 +15,7 @@ def overdue_commitments(user) -> None:
         st.caption(t("meetings.none_overdue"))
         return
     st.dataframe([{t("meetings.due_on"): o.due_on, t("meetings.unit"): o.unit, t("meetings.topic"): o.topic,
-                   t("meetings.opinion"): o.opinion} for o in late], hide_index=True, width="stretch")
+                   t("meetings.opinion_col"): o.opinion} for o in late], hide_index=True, width="stretch")
     routes.link(routes.MEETINGS_DESK, t("meetings.nav_desk"), ":material/record_voice_over:")
 
 

@@ -8,7 +8,8 @@ qingxi.core.photos.staged, the code of a report they filed — verified, never s
 record opinions raised on the day and the official's response (an answer, or a commitment by a unit
 with a due date not in the past, marked done later), turn an opinion into a report in the triage
 loop or attach it to a proposal as evidence; the public minutes (no name, no phone) and the
-commitments past due for the dashboard. reads: the days, the registrations (staff) and a
+commitments past due for the dashboard. reads: the days, the registrations (staff), the proposals
+an opinion can be attached to (proposal_choices: by number or title, a few at a time) and a
 deputy's villages with their opinions (deputy_home).
 
 Every refusal is MeetingError(key) (meetings.error.<key>) raised before anything is written; staff
@@ -29,7 +30,16 @@ from qingxi.meetings.outcomes import (
     staff_lines,
     to_report,
 )
-from qingxi.meetings.reads import Day, Registration, VillageOpinion, days, deputy_home, registrations
+from qingxi.meetings.reads import (
+    Day,
+    ProposalChoice,
+    Registration,
+    VillageOpinion,
+    days,
+    deputy_home,
+    proposal_choices,
+    registrations,
+)
 from qingxi.meetings.rules import KINDS, MAX_CAPACITY, MeetingError
 
 __all__ = [
@@ -37,5 +47,6 @@ __all__ = [
     "publish", "register", "schedule",
     "Line", "Minutes", "Overdue", "attach_to_proposal", "commitment_done", "minutes", "overdue",
     "proposal_opinions", "record_opinion", "respond", "staff_lines", "to_report",
-    "Day", "Registration", "VillageOpinion", "days", "deputy_home", "registrations",
+    "Day", "ProposalChoice", "Registration", "VillageOpinion", "days", "deputy_home", "proposal_choices",
+    "registrations",
 ]

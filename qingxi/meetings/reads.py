@@ -45,6 +45,24 @@ def days(engine: Engine, user=None) -> list[Day]:
                 for m in rows]
 
 
+@dataclass(frozen=True)
+class ProposalChoice:
+    """A proposal as the desk's picker offers it: its number and title."""
+
+    id: int
+    number: str
+    title: str
+
+
+def proposal_choices(engine: Engine, user, search: str = "", *, keep: int | None = None,
+                     limit: int = 20) -> list[ProposalChoice]:
+    """The proposals an opinion can be attached to, found by their number or title (staff): at most
+    `limit`, newest first, and the one already attached (`keep`)."""
+    search = (search or "").strip()[:100]
+    with acting(engine, user, "meeting.manage") as c:
+        return [ProposalChoice(p.id, p.number, p.title) for p in q.proposal_choices(c.session, search, limit, keep)]
+
+
 def registrations(engine: Engine, user, meeting_id: int) -> list[Registration]:
     with acting(engine, user, "meeting.manage") as c:
         return [Registration(r.id, r.name, r.phone, r.created_at) for r in q.registrations(c.session, meeting_id)]

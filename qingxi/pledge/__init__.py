@@ -6,13 +6,13 @@ signs once and is never shown; rate-limited), or a representative / staff enter 
 doors: voters' representatives tied to a village and their calls (visited / signed / not at home /
 declined, with a note), households per village (staff); sheet: paper signatures in bulk from CSV or
 .xlsx, previewed row by row, all or nothing; coverage: signed households per village as a share, in
-river order.
+river order, and the households that signed lately under a name they chose to show (recent).
 
 Every refusal is PledgeError(key) (pledge.error.<key>) raised before anything is written; staff and
 representative commands run in qingxi.core.acting (permissions pledge.manage / pledge.door; a
 representative only in their own village).
 """
-from qingxi.pledge.coverage import Coverage, coverage, village_coverage
+from qingxi.pledge.coverage import Coverage, coverage, recent, village_coverage
 from qingxi.pledge.doors import Door, assign_representative, doors, my_village, record_visit, set_households
 from qingxi.pledge.rules import MAX_PEOPLE, OUTCOMES, PledgeError
 from qingxi.pledge.sheet import Preview, Row, import_sheet, preview
@@ -25,5 +25,5 @@ __all__ = [
     "Signed", "enter_paper", "sign",
     "Door", "assign_representative", "doors", "my_village", "record_visit", "set_households",
     "Preview", "Row", "import_sheet", "preview",
-    "Coverage", "coverage", "village_coverage",
+    "Coverage", "coverage", "recent", "village_coverage",
 ]

@@ -32,15 +32,19 @@ class Coverage:
         return min(self.signed / self.households, 1.0)
 
 
-def coverage(engine: Engine) -> list[Coverage]:
+def coverage(engine: Engine, *, in_river_order: bool = True) -> list[Coverage]:
+    """Every village's coverage; in_river_order=False skips placing them along the river (river_km
+    None, villages by code): what a map needs, nothing more."""
     with session_scope(engine) as s:
         villages = places_queries.villages(s)
         counts, signed = q.households(s), q.signed_per_village(s)
-        try:
-            found = places.model(s).locate([v.lon for v in villages], [v.lat for v in villages])
-            kms = [None if math.isnan(k) else float(k) for k in found.river_km]
-        except LookupError:
-            kms = [None] * len(villages)
+        kms = [None] * len(villages)
+        if in_river_order:
+            try:
+                found = places.model(s).locate([v.lon for v in villages], [v.lat for v in villages])
+                kms = [None if math.isnan(k) else float(k) for k in found.river_km]
+            except LookupError:
+                pass
     rows = [Coverage(v.code, v.name, v.lon, v.lat, km, counts.get(v.id), *signed.get(v.id, (0, 0)))
             for v, km in zip(villages, kms)]
     return sorted(rows, key=lambda c: (c.river_km is None, c.river_km or 0.0, c.code))
@@ -49,3 +53,9 @@ def coverage(engine: Engine) -> list[Coverage]:
 def village_coverage(engine: Engine, codes: set[str]) -> list[Coverage]:
     """Coverage of some villages (a deputy's), in river order."""
     return [c for c in coverage(engine) if c.code in codes]
+
+
+def recent(engine: Engine, limit: int = 12) -> list[tuple[str, str]]:
+    """The households that signed lately under a name they chose to show: (household, village)."""
+    with session_scope(engine) as s:
+        return q.recent_households(s, limit)

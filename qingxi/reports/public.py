@@ -82,7 +82,7 @@ def map_base(session: Session, lang: str) -> MapBase:
     approx = t("map.approximate", lang)
     places = places_queries.villages(session)
     villages = [
-        {"lon": v.lon, "lat": v.lat, "approximate": v.approximate, "riverside": v.riverside,
+        {"code": v.code, "lon": v.lon, "lat": v.lat, "approximate": v.approximate, "riverside": v.riverside,
          "label": v.name + (approx if v.approximate else ""),
          "tip": f"{v.name} {v.code}" + (approx if v.approximate else "")
                 + (" · " + t("map.riverside", lang) if v.riverside else "")}

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 from db.engine import session_scope
 from db.models import (
-    CongressSession, MeetingOpinion, MeetingOpinionPhoto, MeetingRegistration, MeetingResponse, Proposal, Report
+    CongressSession,
+    MeetingOpinion,
+    MeetingOpinionPhoto,
+    MeetingRegistration,
+    MeetingResponse,
+    Proposal,
+    Report,
 )
 from qingxi import meetings as mt
 from qingxi.core import limits
@@ -205,3 +211,25 @@ def test_a_deputy_sees_the_opinions_of_their_villages(people):
     assert mt.deputy_home(people.engine, people.other_deputy) == ([], [])
     with pytest.raises(Denied):
         mt.deputy_home(people.engine, None)
+
+
+def test_the_proposal_picker_offers_a_few_found_by_number_or_title(people):
+    with session_scope(people.engine) as s:
+        cs = CongressSession(name_zh="会", name_en="m", congress=16, meeting=1, held_on=date(2017, 1, 10))
+        s.add(cs)
+        s.flush()
+        for n in range(30):
+            s.add(Proposal(number=f"16-1-{n:03d}", session_id=cs.id, title=f"关于第{n}段清溪的建议" if n else "100%_治理",
+                           body="b", topic="other", lead_deputy_name="周代表", state="submitted",
+                           filed_on=date(2026, 1, 1) + timedelta(days=n)))
+    first = mt.proposal_choices(people.engine, people.staff)
+    assert len(first) == 20 and first[0].number == "16-1-029"  # a few, newest first: never the register
+    assert [p.number for p in mt.proposal_choices(people.engine, people.staff, "16-1-01")] == [
+        f"16-1-{n:03d}" for n in range(19, 9, -1)]
+    assert [p.title for p in mt.proposal_choices(people.engine, people.staff, " 第7段 ")] == ["关于第7段清溪的建议"]
+    assert [p.title for p in mt.proposal_choices(people.engine, people.staff, "%_")] == ["100%_治理"]  # literally
+    old = next(p for p in mt.proposal_choices(people.engine, people.staff, "100%"))
+    kept = mt.proposal_choices(people.engine, people.staff, "第2段", keep=old.id)
+    assert [p.number for p in kept] == ["16-1-000", "16-1-002"]  # the attached one stays offered
+    with pytest.raises(Denied):
+        mt.proposal_choices(people.engine, people.deputy)

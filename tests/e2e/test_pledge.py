@@ -25,10 +25,12 @@ def test_a_villager_signs_on_a_phone_and_sees_coverage_rise(chromium, fresh_serv
     page.get_by_text("这是演示文本").first.wait_for(timeout=30_000)
     page.get_by_text("已有 0 户、0 人签名。").first.wait_for()
     choose(page, page.get_by_test_id("stSelectbox").filter(has_text="村（社区）"), "沙柳村", in_form=True)
+    page.get_by_role("textbox", name="户名").fill("林家")
     page.get_by_role("textbox", name="手机号码").fill("13812345678")
     page.get_by_role("button", name="我家签名").click()
     page.get_by_text("谢谢！沙柳村已有 1 户签名。").wait_for(timeout=30_000)
     page.get_by_text("已有 1 户、3 人签名。").first.wait_for()
+    page.get_by_text("林家 · 沙柳村").wait_for()  # the name the household gave for display
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_role("img").count() >= 1  # the QR code to pass it on
     assert "13812345678" not in page.content()

@@ -155,15 +155,86 @@ def test_staff_attach_an_opinion_to_a_proposal_and_it_shows_there(staff):
                             topic="other", lead_deputy_name="周代表", state="submitted", filed_on=date(2026, 6, 1))
         s.add(proposal)
         s.flush()
+        other = Proposal(number="16-1-002", session_id=cs.id, title="关于修缮村道的建议", body="b", topic="other",
+                         lead_deputy_name="周代表", state="submitted", filed_on=date(2026, 6, 2))
+        s.add(other)
     mid = a_day(staff)
     said = mt.record_opinion(db(), staff, mid, "两岸<b>垃圾</b>要有人管")
     at = page("desk")
-    at.number_input(key=f"mp{said}").set_value(proposal.id)
+    picker = at.selectbox(key=f"mp{said}")
+    assert picker.value is None and picker.options == ["16-1-002 · 关于修缮村道的建议", "16-1-001 · 关于整治清溪两岸的建议"]
+    at.text_input(key=f"mps{said}").input("清溪").run()  # a search narrows what is offered
+    picker = at.selectbox(key=f"mp{said}")
+    assert picker.options == ["16-1-001 · 关于整治清溪两岸的建议"]
+    picker.set_value(proposal.id).run()
     at = at.button(key=f"mattach{said}").click().run()
     assert "已附到建议。" in texts(at)
+    assert at.selectbox(key=f"mp{said}").value == proposal.id  # the desk shows where it is attached
+    at.text_input(key=f"mps{said}").input("没有这样的建议").run()
+    assert at.selectbox(key=f"mp{said}").options == ["16-1-001 · 关于整治清溪两岸的建议"]  # ... even then
     shown = AppTest.from_function(_proposal_page, default_timeout=60)
     shown.query_params["id"] = str(proposal.id)
     shown = shown.run()
     assert not shown.exception
     assert "接待日上群众的意见" in [h.value for h in shown.subheader]
     assert "两岸<b>垃圾</b>要有人管" in [x.value for x in shown.text]  # as typed, never markup
+
+
+def _other(name: str) -> None:
+    from pages import dashboard, proposals
+
+    {"dashboard": dashboard.render, "my-proposals": proposals.home}[name]()
+
+
+def other(name: str) -> AppTest:
+    return AppTest.from_function(_other, args=(name,), default_timeout=60).run()
+
+
+def test_a_commitment_past_due_shows_on_the_dashboard(staff, sign_in_as):
+    with session_scope(db()) as s:
+        unit = accounts_queries.add_unit(s, "三门县水利局").id
+    then = clock.now() - timedelta(days=20)
+    mid = mt.schedule(db(), staff, then + timedelta(days=1), "联络站", "清溪两岸垃圾怎么管", "三门县水利局 — 局长", 5,
+                      now=then)
+    said = mt.record_opinion(db(), staff, mid, "排污口冒黑水", now=then)
+    mt.respond(db(), staff, said, "commitment", "两周内查清排污口", unit_id=unit, due_on=(then + timedelta(days=14)).date(),
+               now=then)
+    at = other("dashboard")
+    assert not at.exception and "接待日承诺超期" in [h.value for h in at.subheader]
+    [table] = [d.value for d in at.dataframe if "责任单位" in d.value.columns]
+    assert list(table["责任单位"]) == ["三门县水利局"] and list(table["意见"]) == ["排污口冒黑水"]
+    sign_in_as("deputy", "zhou")
+    at = other("dashboard")  # deputies see it too
+    assert "接待日承诺超期" in [h.value for h in at.subheader] and any("责任单位" in d.value.columns for d in at.dataframe)
+    mt.commitment_done(db(), staff, said)
+    at = other("dashboard")
+    assert "没有超期的承诺。" in [c.value for c in at.caption]
+
+
+def test_a_deputy_sees_coverage_and_opinions_of_their_villages_at_home(staff, sign_in_as):
+    from db.models import CongressSession, Proposal, ProposalVillage, Village
+    from qingxi import pledge
+    from tests.support.people import VILLAGE
+
+    deputy = sign_in_as("deputy", "zhou")
+    pledge.install_demo_text(db())
+    pledge.set_households(db(), staff, VILLAGE, 4)
+    pledge.sign(db(), VILLAGE, 3, "13800000051")
+    with session_scope(db()) as s:
+        cs = CongressSession(name_zh="会", name_en="m", congress=16, meeting=1, held_on=date(2017, 1, 10))
+        s.add(cs)
+        s.flush()
+        proposal = Proposal(number="16-1-001", session_id=cs.id, title="关于整治沙柳村段的建议", body="b", topic="other",
+                            lead_deputy_id=deputy.id, lead_deputy_name="周代表", state="submitted",
+                            filed_on=date(2026, 6, 1))
+        s.add(proposal)
+        s.flush()
+        village = s.scalars(select(Village.id).where(Village.code == VILLAGE)).one()
+        s.add(ProposalVillage(proposal_id=proposal.id, village_id=village))
+    mid = a_day(staff)
+    mt.register(db(), mid, "王大妈", "13800000001", VILLAGE, opinion="沙柳村段垃圾多")
+    at = other("my-proposals")
+    assert not at.exception
+    assert "你的村：沙柳村（签名和接待日意见）" in [h.value for h in at.subheader]
+    assert len(at.get("vega_lite_chart")) == 1  # the village's coverage bar (1 of 4 households)
+    assert any("沙柳村段垃圾多" in x.value for x in at.text) and "王大妈" not in texts(at)

@@ -83,3 +83,90 @@ def _desk_alone() -> None:
     from pages import triage
 
     triage.render()
+
+
+# ---------------------------------------------------------------- issue 18: the pledge and face-to-face days
+
+def typed(at) -> list[str]:
+    """What the page shows as plain text: st.text and the cells of every table."""
+    return [e.value for e in at.text] + [str(cell) for d in at.dataframe for col in d.value.columns
+                                          for cell in d.value[col]]
+
+
+def check_typed(at, raw: str, least: int = 1) -> None:
+    """`raw` is on the page as typed (plain text, or escaped markdown) at least `least` times, and
+    never live markdown or HTML."""
+    assert not at.exception
+    parts = shown(at)
+    found = sum(raw in p.replace("\\", "") for p in parts) + sum(raw in p for p in typed(at))
+    assert found >= least, raw
+    for p in parts:
+        assert raw not in p
+        assert not re.search(r"(?<!\\)\]\((//|http://)evil|(?<!\\)<img", p)
+
+
+def _alone(name: str) -> None:
+    from pages import meetings, pledge
+
+    {"pledge": pledge.render, "pledge-doors": pledge.doors, "meetings": meetings.render,
+     "meetings-desk": meetings.desk}[name]()
+
+
+def alone(name: str, **query):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_alone, args=(name,), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_household_names_and_the_pledge_title_are_plain_text_on_the_pledge_pages(sign_in_as, raw):
+    from qingxi import pledge
+    from tests.support.people import VILLAGE
+
+    staff = sign_in_as("staff")
+    pledge.edit_text(db(), staff, f"倡议书 {raw}", f"正文 {raw}")
+    pledge.sign(db(), VILLAGE, 3, "13800000001", household=raw[:30])
+    at = alone("pledge")
+    check_typed(at, raw[:30], least=3)  # the title, the text, the households that signed lately
+    assert any(raw[:30] in e.value for e in at.text)  # the household as its family typed it
+    rep = sign_in_as("representative", "rep")
+    pledge.assign_representative(db(), staff, rep.id, VILLAGE)
+    pledge.record_visit(db(), rep, VILLAGE, f"{raw[:20]}号", "not_home", note=raw)
+    at = alone("pledge-doors")
+    check_typed(at, raw)  # the note on the representative's table
+    check_typed(at, f"{raw[:20]}号")  # ... and the door
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_names_opinions_and_answers_are_plain_text_on_the_face_to_face_pages(sign_in_as, raw):
+    from datetime import timedelta
+
+    from db import accounts_queries
+    from db.models import Meeting
+    from qingxi import meetings as mt
+    from qingxi.core import clock
+
+    staff = sign_in_as("staff")
+    with session_scope(db()) as s:
+        unit = accounts_queries.add_unit(s, f"水利局 {raw}").id
+    mid = mt.schedule(db(), staff, clock.now() + timedelta(days=3), f"联络站 {raw}", f"主题 {raw}",
+                      f"水利局 — {raw}", 5)
+    mt.publish(db(), staff, mid)
+    check_typed(alone("meetings"), raw, least=3)  # the day's card: topic, place, invited
+    mt.register(db(), mid, f"王{raw}"[:20], "13800000001", opinion=f"意见 {raw}")
+    said = mt.record_opinion(db(), staff, mid, f"现场 {raw}")
+    first = mt.staff_lines(db(), staff, mid)[0].opinion_id
+    mt.respond(db(), staff, first, "commitment", f"答复 {raw}", official=raw[:60], unit_id=unit,
+               due_on=clock.now().date() + timedelta(days=30))
+    mt.respond(db(), staff, said, "answer", f"回答 {raw}")
+    at = alone("meetings-desk")
+    check_typed(at, raw, least=5)  # a registration's name, both opinions, both answers, the unit
+    with session_scope(db()) as s:
+        s.get(Meeting, mid).starts_at = clock.now() - timedelta(hours=1)
+    check_typed(alone("meetings"), raw)  # the past day's link names its topic
+    at = alone("meetings", id=mid)
+    check_typed(at, raw, least=6)  # the minutes: topic, place, opinions, answers, the official, the unit
+    assert not any(f"王{raw}"[:20] in p for p in shown(at) + typed(at))  # never a villager's name

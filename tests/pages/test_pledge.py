@@ -137,3 +137,64 @@ def test_a_representative_has_the_door_to_door_page_in_the_menu(sign_in_as):
     paths = {i["url_pathname"] for i in at._registered_pages.values()}
     assert {"pledge-doors", "pledge", "meetings"} <= paths
     assert not {"triage", "meetings-desk", "dashboard"} & paths
+
+
+def xlsx(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_representative_walks_a_street_and_imports_an_excel_sheet(sign_in_as):
+    """Done when (issue 18): a representative records a street of households — each call with its
+    outcome, one signed on the spot — then imports the paper sheet as an Excel workbook; a wrong
+    file type and a bad workbook import nothing, with their reasons."""
+    staff = sign_in_as("staff", "boss")
+    pledge.install_demo_text(db())
+    pledge.set_households(db(), staff, VILLAGE, 8)
+    rep = sign_in_as("representative", "rep")
+    pledge.assign_representative(db(), staff, rep.id, VILLAGE)
+    at = page("doors")
+    street = [("1组1号", "visited", "", "再来一次"), ("1组2号", "signed", "13800000031", ""),
+              ("1组3号", "not_home", "", "晚上再来"), ("1组4号", "declined", "", ""), ("1组3号", "signed", "", "")]
+    for door, how, phone, note in street:
+        at.text_input(key="pv_household").input(door)
+        at.radio(key="pv_outcome").set_value(how)
+        at.text_input(key="pv_phone").input(phone)
+        at.text_input(key="pv_note").input(note)
+        at = at.button(key="FormSubmitter:pledge_visit-保存").click().run()
+        assert not at.error, door
+    [table] = [d.value for d in at.dataframe]
+    assert list(table["户（户名或门牌）"]) == ["1组1号", "1组2号", "1组3号", "1组4号"]
+    assert list(table["结果"]) == ["已走访", "已签名", "已签名", "婉拒"]  # a door's latest call
+    assert list(table["走访次数"]) == [1, 1, 2, 1]
+    assert signatures() == 2
+    # a wrong file type: refused by its bytes, whatever its name says
+    at.get("file_uploader")[0].upload("paper.xlsx", b"\x89PNG\r\n\x1a\n not a workbook", "application/octet-stream")
+    at = at.run()
+    assert "文件类型不对：请上传 CSV 或 Excel（.xlsx）表格。" in [e.value for e in at.error]
+    # a workbook with an unknown village and a duplicate row: each named, nothing imported
+    bad = xlsx([["村", "户名", "人数", "电话"], ["沙柳村", "2组1号", 3, None], ["没有这个村", "2组2号", 2, None],
+                ["沙柳村", "2组1号", 3, None], ["沙柳村", "1组2号", 4, None]])
+    at.get("file_uploader")[0].upload("paper.xlsx", bad, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at = at.run()
+    shown = texts(at)
+    assert "没有这个村（社区）。" in shown and "与表格中前面的一行重复。" in shown
+    assert "这一户已经签过名了。" in shown  # 1组2号 signed on the spot
+    assert "表格中有 3 行有问题，一行也没有导入。请改正后再上传。" in shown and signatures() == 2
+    good = xlsx([["村", "户名", "人数", "电话"], ["沙柳村", "2组1号", 3, None], ["沙柳村", "2组2号", 5, 13800000032]])
+    at.get("file_uploader")[0].upload("paper.xlsx", good, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at = at.run()
+    at = at.button(key="pd_import").click().run()
+    assert "已导入 2 户签名。" in texts(at) and signatures() == 4
+    [share] = [c.share for c in pledge.coverage(db()) if c.code == VILLAGE]
+    assert share == 0.5  # 4 of the village's 8 households
+    public = page("public")
+    assert coverage_of(public, "沙柳村") == "沙柳村：4 户已签（50%）"

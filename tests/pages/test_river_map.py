@@ -141,3 +141,33 @@ def test_a_hidden_or_forged_pick_shows_no_card(demo_db):
         at.session_state["river_map"] = {"selection": {"indices": {}, "objects": {"reports": [{"id": forged}]}}}
         at.run()
         assert not at.exception and not at.subheader
+
+
+def test_the_villages_on_the_map_are_coloured_by_pledge_coverage(demo_db, sign_in_as):
+    """Issue 18: the villages on /map carry their pledge coverage (fill colour and tooltip) with a
+    legend, and the map still needs no basemap."""
+    from qingxi import pledge
+    from tests.support.people import VILLAGE  # 沙柳村
+
+    staff = sign_in_as("staff", "boss")
+    engine = engine_for(settings.current().database_url)
+    pledge.set_households(engine, staff, VILLAGE, 10)
+
+    def shalu(at) -> dict:
+        return next(v for v in layer(at, "villages")["data"] if v["code"] == VILLAGE)
+
+    at = open_page(open_app("zh"), "map")
+    assert not at.exception
+    before = shalu(at)
+    assert before["share"] == 0 and "沙柳村：0 户已签（0%）" in before["tip"]
+    unset = next(v for v in layer(at, "villages")["data"] if v["code"] != VILLAGE)
+    assert unset["share"] is None and unset["fill"][:3] == [150, 150, 150]  # no household count: grey
+    assert any("签名户占比着色" in c.value for c in at.caption)  # the legend
+    assert len(at.get("vega_lite_chart")) == 1  # ... and its swatches
+    pledge.sign(engine, VILLAGE, 3, "13800000077")
+    at = open_page(open_app("zh"), "map")
+    after = shalu(at)
+    assert after["share"] == 0.1 and "沙柳村：1 户已签（10%）" in after["tip"]
+    assert after["fill"] != before["fill"]  # deeper green
+    raw = at.get("deck_gl_json_chart")[0].proto.json
+    assert json.loads(raw).get("mapProvider") is None and "http" not in raw and "13800000077" not in raw
