@@ -35,7 +35,7 @@ def test_a_villager_asks_on_a_phone_and_a_person_answers(chromium, fresh_server)
     page.goto(f"{fresh_server.url}/assistant")
     wait_idle(page)
     dismiss_first_start_notice(page)
-    page.get_by_role("heading", name="问答助手").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="问答助手").wait_for(timeout=90_000)  # a fresh server's first visit
     ask(page, "下次清理什么时候")
     page.get_by_text("清溪问答清理日，还剩 12 个名额").wait_for(timeout=30_000)
     ask(page, "转人工")

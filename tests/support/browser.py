@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 # Installed in every page the tests open: window.qxRuns counts the script runs that have ended, so
@@ -53,8 +54,10 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     """Streamlit has finished the script run and painted it: no element is left stale from the
     run before, and the browser has drawn two frames since."""
     page.wait_for_selector(IDLE, timeout=timeout)
+    # a page just opened is "not running" before its first run has even started: wait for that run too
     page.wait_for_function(
-        "s => document.querySelector(s) && !document.querySelector('[data-stale=true]')", arg=IDLE, timeout=timeout)
+        "s => document.querySelector(s) && !document.querySelector('[data-stale=true]')"
+        " && !(window.qxRuns === 0)", arg=IDLE, timeout=timeout)
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
 
 
@@ -121,9 +124,13 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def choose(page, box, option: str, in_form: bool = False) -> None:
     """Open a select box and pick an option (a click that lands during a rerun is lost: retry);
     outside a form, wait for the run the choice starts."""
-    if box.locator("input").input_value() == option:
+    shown = box.locator("input")
+    if shown.input_value() == option:
         return  # already chosen: nothing would run
+    runs = page.evaluate("window.qxRuns")
     for _ in range(5):
+        if shown.input_value() == option:
+            break  # an earlier click did land, late
         box.click()
         choice = page.get_by_role("option", name=option, exact=True)
         try:
@@ -131,9 +138,17 @@ def choose(page, box, option: str, in_form: bool = False) -> None:
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
             continue
-        choice.click() if in_form else rerun_by(page, choice.click)
-        return
-    raise AssertionError(f"no option {option!r}")
+        choice.click()
+        try:  # the box shows the choice at once; a click that landed during a rerun leaves it unchanged
+            expect(shown).to_have_value(option, timeout=5000)
+            break
+        except AssertionError:
+            continue
+    else:
+        raise AssertionError(f"no option {option!r}")
+    if not in_form:
+        page.wait_for_function("n => window.qxRuns > n", arg=runs, timeout=60_000)
+        wait_idle(page)
 
 
 def open_on_desk(page, base: str, rid: int, code: str | None = None) -> None:
