@@ -25,7 +25,7 @@ def render() -> None:
         st.html(_BIG)
         for column, (path, label, icon) in zip(st.columns(len(ACTIONS)), ACTIONS):
             with column:
-                routes.link(path, t(label), icon)
+                routes.link(path, t(label), icon, width="stretch")
     with read_session() as s:
         counts = public.counts(s)
     cols = st.columns(4)

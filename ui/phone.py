@@ -12,7 +12,7 @@ _CSS = f"""<style>
 @media (max-width: {NARROW}px) {{
   [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapseButton] button,
   [data-testid=stSidebarNavLink], [data-testid=stPageLink] a, .stButton button, .stFormSubmitButton button,
-  .stDownloadButton button, [data-testid=stBaseButton-pills], [data-testid=stBaseButton-segmented_control],
+  .stDownloadButton button, [data-testid=stFileUploaderDropzone] button, [data-testid=stBaseButton-pills], [data-testid=stBaseButton-segmented_control],
   [data-testid=stExpander] summary, [data-baseweb=select] > div, [data-testid=stTextInputRootElement],
   [data-testid=stNumberInputContainer], [data-testid=stDateInputField] {{ min-height: 44px; }}
   [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapseButton] button {{ min-width: 44px; }}

@@ -34,4 +34,4 @@ def _style(scope: str, word: str) -> str:
     inside = f".st-key-{scope} [data-testid=stFileUploaderDropzone]"
     return (f"<style>{inside} [data-testid=stFileUploaderDropzoneInstructions] {{display: none;}}"
             f"{inside} button [data-testid=stMarkdownContainer] {{display: none;}}"
-            f"{inside} button::after {{content: {json.dumps(word)}; }}</style>")
+            f"{inside} button::after {{content: {json.dumps(word, ensure_ascii=False)}; }}</style>")
