@@ -7,6 +7,9 @@ from tests.support.browser import wait_idle
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
+TARGETS = ("[data-testid=stCheckbox] label, [data-testid=stRadio] [role=radiogroup] label, .stButton button, "
+           "[data-testid=stFileUploaderDropzone] button, [data-baseweb=select] > div, [data-testid=stPageLink] a, "
+           "[data-testid=stExpandSidebarButton], [data-testid=stExpander] summary")
 OPEN = "[data-testid=stSidebar][data-collapsed=false]"
 
 
@@ -63,4 +66,8 @@ def test_the_uploader_speaks_chinese(chromium, fresh_server):
     assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择照片"'
     assert button.bounding_box()["height"] >= 44
     assert page.get_by_text("每个文件不超过 20 MB，可用格式：JPG、PNG、WEBP、HEIC").is_visible()
+    # Every target a finger taps on the form is at least 44 px high (checkboxes and radio rows were 21).
+    targets = page.evaluate("""sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent)
+        .map(e => [e.innerText.slice(0, 12), e.getBoundingClientRect().height])""", TARGETS)
+    assert len(targets) >= 10 and all(height >= 44 for _, height in targets), targets
     page.context.close()
