@@ -9,6 +9,11 @@ import streamlit as st
 NARROW = 768  # px: Streamlit's own "md" breakpoint, where the menu starts to cover the page
 
 _CSS = f"""<style>
+/* Streamlit's "Press Enter to apply" under a typed field is English in every language: hidden (the
+   field applies when it loses focus too); a character counter after it stays, without its dot.
+   (Streamlit writes the hint first whenever Enter applies, which is every field of ours.) */
+[data-testid=InputInstructions] > span:first-child {{ display: none; }}
+[data-testid=InputInstructions] > span:nth-child(2)::before {{ content: none; }}
 @media (max-width: {NARROW}px) {{
   [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapseButton] button,
   [data-testid=stSidebarNavLink], [data-testid=stPageLink] a, .stButton button, .stFormSubmitButton button,

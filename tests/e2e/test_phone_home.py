@@ -53,6 +53,20 @@ def test_the_menu_closes_after_a_choice_in_a_narrow_window(chromium, fresh_serve
     page.context.close()
 
 
+def test_typing_shows_no_english_hint(chromium, fresh_server):
+    page = _phone(chromium)
+    page.goto(f"{fresh_server.url}/track?lang=zh")
+    wait_idle(page)
+    field = page.get_by_role("textbox").first
+    field.click()
+    field.press_sequentially("ABC")
+    hint = page.get_by_test_id("InputInstructions").first
+    hint.wait_for(state="attached")
+    assert "Press" not in hint.inner_text() and "Enter" not in hint.inner_text(), hint.inner_text()
+    assert "3/" in hint.inner_text()  # the counter stays
+    page.context.close()
+
+
 def test_the_uploader_speaks_chinese(chromium, fresh_server):
     page = _phone(chromium)
     page.goto(f"{fresh_server.url}/report?lang=zh")
