@@ -28,7 +28,7 @@ from qingxi.core import permissions
 from qingxi.core.i18n import pick_language
 from qingxi.core.settings import LANGUAGES
 from qingxi.core.settings import current as settings
-from ui import current_user, must_change, routes, t
+from ui import current_user, must_change, phone, routes, t
 
 st.set_page_config(page_title="清溪守护 Qingxi Guardian", page_icon="💧", layout="wide")
 
@@ -44,6 +44,7 @@ def switch_language() -> None:
         st.session_state["lang"] = st.query_params["lang"] = chosen
 
 
+phone.fit()
 with st.sidebar:
     st.segmented_control(
         t("nav.language"), LANGUAGES, default=language, key="language_switch", on_change=switch_language,

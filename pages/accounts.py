@@ -7,6 +7,7 @@ import streamlit as st
 from qingxi import accounts
 from qingxi.core import permissions
 from ui import current_user, engine, labels, outcome, session, t
+from ui.proposals import plain
 
 AREA = "accounts"  # where the page shows how the last action went
 
@@ -72,11 +73,17 @@ def render() -> None:
         st.selectbox(t("accounts.col.unit"), options, key=f"unit_{chosen}", format_func=unit_label,
                      index=options.index(person.unit_id) if person.unit_id in options else 0)
         st.form_submit_button(t("accounts.save_role"), on_click=_save_role, args=(chosen,))
-    st.button(t("accounts.reset_password"), on_click=_act, args=(accounts.reset_password, chosen),
-              kwargs={"done": "accounts.password_reset"}, icon=":material/key:")
+    # What cannot be taken back by the person asks once, and is never the highlighted button.
+    name = plain(person.display_name)  # as typed, never markup
+    with st.popover(t("accounts.reset_password"), icon=":material/key:"):
+        st.markdown(t("accounts.reset_confirm", name=name))
+        st.button(t("accounts.reset_yes"), on_click=_act, args=(accounts.reset_password, chosen),
+                  kwargs={"done": "accounts.password_reset"}, key=f"reset_yes_{chosen}")
     if person.disabled:
         st.button(t("accounts.enable"), on_click=_act, args=(accounts.enable_user, chosen),
                   kwargs={"done": "accounts.enabled"}, icon=":material/lock_open:")
     else:
-        st.button(t("accounts.disable"), on_click=_act, args=(accounts.disable_user, chosen),
-                  kwargs={"done": "accounts.disabled"}, icon=":material/block:", type="primary")
+        with st.popover(t("accounts.disable"), icon=":material/block:"):
+            st.markdown(t("accounts.disable_confirm", name=name))
+            st.button(t("accounts.disable_yes"), on_click=_act, args=(accounts.disable_user, chosen),
+                      kwargs={"done": "accounts.disabled"}, key=f"disable_yes_{chosen}")

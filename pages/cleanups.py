@@ -174,7 +174,7 @@ def _summary(ev: cu.Event) -> None:
 
 def signup() -> None:
     st.title(t("cleanups.signup_title"))
-    outcome.show("cleanup_signup")
+    just_done = outcome.show("cleanup_signup")
     status = code_form.ask("signup_code", t("cleanups.code_label"), 80, t("cleanups.enter_code"),
                            lambda code: cu.signup_status(engine(), code), t("cleanups.error.bad_code"))
     if status is None:
@@ -189,9 +189,10 @@ def signup() -> None:
         st.success(t("cleanups.promoted"))
     elif status.status == "seated":
         st.success(t("cleanups.seated"))
-    else:
+    elif just_done is None:  # cancelled earlier (just now, the outcome above said so once)
         st.info(t("cleanups.cancelled"))
-    st.caption(t("cleanups.seats_mine", n=status.seats) + (f" · {plain(status.group)}" if status.group else ""))
+    if status.status != "cancelled":  # a cancelled sign-up holds no seat
+        st.caption(t("cleanups.seats_mine", n=status.seats) + (f" · {plain(status.group)}" if status.group else ""))
     if status.checked_in_at:
         st.caption(t("cleanups.checked_in", when=text.when(status.checked_in_at)))
     facts(ev)
@@ -203,9 +204,11 @@ def signup() -> None:
         st.button(t("cleanups.checkin"), type="primary", icon=":material/how_to_reg:", key="scan_checkin",
                   on_click=act, args=("cleanup_signup", t("cleanups.checked_scan"), cu.check_in, user, ev.id,
                                       status.code))
-    if status.can_cancel:
-        st.button(t("cleanups.cancel"), icon=":material/event_busy:", key="cancel_signup",
-                  on_click=act, args=("cleanup_signup", t("cleanups.cancelled"), cu.cancel_signup, status.code))
+    if status.can_cancel:  # asked once: the first tap only opens the question
+        with st.popover(t("cleanups.cancel"), icon=":material/event_busy:"):
+            st.markdown(t("cleanups.cancel_confirm", n=status.seats))
+            st.button(t("cleanups.cancel_yes"), key="cancel_signup", on_click=act,
+                      args=("cleanup_signup", t("cleanups.cancelled"), cu.cancel_signup, status.code))
 
 
 # ---------------------------------------------------------------- the numbers

@@ -10,7 +10,7 @@ import streamlit as st
 from qingxi import cleanups as cu
 from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from ui import current_user, engine, labels, layers, outcome, params, routes, session, t
+from ui import current_user, engine, labels, layers, outcome, params, routes, session, t, upload
 from ui.cleanups import act, meeting, seats, section, section_map, when
 from ui.proposals import plain
 
@@ -110,7 +110,8 @@ def _plan_form(user, ev: cu.Event | None) -> None:
                        index=0 if (ev is None or ev.meeting_village) else 1, format_func=labels("cleanups.meet"))
         c1, c2 = st.columns(2)
         village = c1.selectbox(t("cleanups.village"), list(villages), format_func=villages.get, key=f"{k}_village",
-                               index=list(villages).index(village_code) if village_code in villages else None)
+                               index=list(villages).index(village_code) if village_code in villages else None,
+                               placeholder=t("pick.one"))
         meet_km = c2.number_input(t("cleanups.f_meeting_km"), value=float(ev.meeting_km or 0.0) if ev else 0.0,
                                   step=0.1, format="%.1f", key=f"{k}_mkm")
         c1, c2, c3 = st.columns(3)
@@ -202,7 +203,8 @@ def day() -> None:
     chosen = params.id_param()
     options = list(every)
     picked = st.selectbox(t("cleanups.pick_event"), options, format_func=lambda i: f"#{i} {every[i].title}",
-                          index=options.index(chosen) if chosen in every else None, key="day_event")
+                          index=options.index(chosen) if chosen in every else None, key="day_event",
+                          placeholder=t("pick.one"))
     if picked is None:
         st.info(t("cleanups.pick_event_hint"))
         return
@@ -290,8 +292,8 @@ def _results(user, ev: cu.Event) -> None:
         items = {i: cols[n % 2].number_input(t(f"cleanups.item.{i}"), value=(r.items.get(i, 0) if r else 0), step=1,
                                              key=f"r_item_{i}") for n, i in enumerate(cu.ITEM_TYPES)}
         kinds = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
-        before = st.file_uploader(t("cleanups.before"), type=kinds, accept_multiple_files=True, key="r_before")
-        after = st.file_uploader(t("cleanups.after"), type=kinds, accept_multiple_files=True, key="r_after")
+        before = upload.files(t("cleanups.before"), kinds, key="r_before", multiple=True)
+        after = upload.files(t("cleanups.after"), kinds, key="r_after", multiple=True)
         if st.form_submit_button(t("cleanups.save_results"), type="primary"):
             results = cu.Results(int(participants), float(hours), int(bags), float(kg), float(km),
                                  {i: int(n) for i, n in items.items() if n})
@@ -315,7 +317,8 @@ def _cleaned(user, ev: cu.Event) -> None:
     left = {r.id: f"#{r.id} {t(f'category.{r.category}')}" for r in ev.reports if not r.cleaned_by_volunteers}
     if left:
         with st.form("cleaned"):
-            ids = st.multiselect(t("cleanups.cleaned_pick"), list(left), format_func=left.get, key="cleaned_ids")
+            ids = st.multiselect(t("cleanups.cleaned_pick"), list(left), format_func=left.get, key="cleaned_ids",
+                                 placeholder=t("pick.many"), select_all=False)
             if st.form_submit_button(t("cleanups.cleaned_save")):
                 act(DAY, t("cleanups.done"), cu.mark_cleaned, user, ev.id, ids)
                 st.rerun()

@@ -85,17 +85,18 @@ def _clocks(o: dashboard.Overview) -> None:
     st.subheader(t("dashboard.clocks"))
     st.caption(t("dashboard.clocks_hint"))
     week, clock, share = t("dashboard.week_col"), t("dashboard.clock_col"), t("dashboard.share")
-    shares = pd.DataFrame([{week: r.week, clock: t(f"triage.clock.{r.clock}"),
+    shares = pd.DataFrame([{week: text.week(r.week), clock: t(f"triage.clock.{r.clock}"),
                             share: None if r.share is None else round(100 * r.share, 1)} for r in o.clock_weeks])
     shares = shares.dropna()
     if shares.empty:
         st.caption(t("dashboard.none"))
     else:
-        _share_chart(shares, o.weeks, week, clock, share)
-    medians = {w: {t(f"triage.clock.{c}"): None for c in CLOCKS} for w in o.weeks}
+        _share_chart(shares, [text.week(w) for w in o.weeks], week, clock, share)
+    # A week with no stopped clock says so in words (a bare empty cell would read "None").
+    medians = {text.week(w): {t(f"triage.clock.{c}"): t("dashboard.no_median") for c in CLOCKS} for w in o.weeks}
     for r in o.clock_weeks:
         if r.median_seconds is not None:
-            medians[r.week][t(f"triage.clock.{r.clock}")] = round(r.median_seconds / 3600, 2)
+            medians[text.week(r.week)][t(f"triage.clock.{r.clock}")] = f"{r.median_seconds / 3600:.2f}"
     st.markdown(f"**{t('dashboard.medians')}**")
     st.dataframe(pd.DataFrame.from_dict(medians, orient="index").rename_axis(week), width="stretch")
 

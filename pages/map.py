@@ -44,7 +44,7 @@ def _filters(base: public.MapBase) -> tuple[public.Filter, public.Filter]:
     recent = public.default_dates()
     with st.expander(t("map.filter.title"), icon=":material/filter_list:"):
         categories = st.multiselect(t("map.filter.category"), CATEGORIES, key="map_categories",
-                                    format_func=labels("category"), placeholder=t("map.filter.any"))
+                                    format_func=labels("category"), placeholder=t("map.filter.any"), select_all=False)
         kinds = st.pills(t("map.filter.kind"), [k.value for k in Kind], selection_mode="multi",
                          key="map_kinds", format_func=labels("map.kind"))
         village = st.selectbox(t("map.filter.village"), list(base.village_names), index=None, key="map_village",

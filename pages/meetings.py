@@ -13,7 +13,7 @@ from qingxi.accounts import units
 from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
-from ui import current_user, engine, labels, outcome, params, routes, session, t, text
+from ui import current_user, engine, labels, outcome, params, routes, session, t, text, upload
 from ui.proposals import plain
 
 
@@ -72,8 +72,8 @@ def _form(day: mt.Day) -> None:
             village = st.selectbox(t("meetings.village"), list(villages), index=None, format_func=villages.get,
                                    key=f"mr_village{day.id}", placeholder=t("meetings.optional"))
             opinion = st.text_area(t("meetings.opinion"), max_chars=2000, key=f"mr_opinion{day.id}")
-            photo = st.file_uploader(t("meetings.photo"), type=["jpg", "jpeg", "png", "heic", "webp"],
-                                     key=f"mr_photo{day.id}")
+            photo = upload.files(t("meetings.photo"), ("jpg", "jpeg", "png", "heic", "webp"),
+                                 key=f"mr_photo{day.id}")
             code = st.text_input(t("meetings.report_code"), max_chars=12, key=f"mr_code{day.id}",
                                  placeholder=t("meetings.optional"))
             st.caption(t("meetings.private_note"))

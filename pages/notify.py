@@ -96,6 +96,7 @@ def _channels() -> None:
         st.markdown(f"**{t('notify.page.add')}**")
         st.text_input(t("notify.page.name"), key="notify_name", max_chars=60)
         st.text_input(t("notify.page.url"), key="notify_url", type="password")
-        st.multiselect(t("notify.page.events"), list(EVENTS), key="notify_events", format_func=event)
+        st.multiselect(t("notify.page.events"), list(EVENTS), key="notify_events", format_func=event,
+                       placeholder=t("pick.many"), select_all=False)
         st.checkbox(t("notify.page.person"), key="notify_person", help=t("notify.page.person_help"))
         st.form_submit_button(t("notify.page.add"), on_click=_add)

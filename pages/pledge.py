@@ -13,6 +13,7 @@ from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, outcome, routes, session, t
 from ui import pledge as coverage
 from ui.proposals import plain
+from ui.upload import files
 
 
 def _villages() -> dict[str, str]:
@@ -149,7 +150,7 @@ def _sheet(user) -> None:
     st.subheader(t("pledge.sheet"))
     st.caption(t("pledge.sheet_help"))
     turn = st.session_state.setdefault("pd_sheet_turn", 0)  # a new key empties the uploader after an import
-    upload = st.file_uploader(t("pledge.sheet_file"), type=["csv", "xlsx"], key=f"pd_sheet{turn}")
+    upload = files(t("pledge.sheet_file"), ("csv", "xlsx"), key=f"pd_sheet{turn}")
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name

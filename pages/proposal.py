@@ -16,7 +16,7 @@ from qingxi.core.photos import PhotoError
 from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
 from qingxi.reports import kind_of
-from ui import current_user, engine, labels, lang, layers, meetings, outcome, params, routes, session, t, text
+from ui import current_user, engine, labels, lang, layers, meetings, outcome, params, routes, session, t, text, upload
 from ui.proposals import plain, state_line
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
@@ -248,8 +248,8 @@ def _actions(user, d: P.Detail) -> None:
                 klass = st.radio(t("proposals.class_name"), P.ANSWER_CLASSES, key=f"pa_{name}_class", index=None,
                                  format_func=labels("proposals.class"))
                 reply = st.text_area(t("proposals.reply"), key=f"pa_{name}_text")
-                files = st.file_uploader(t("proposals.attachments"), type=FILE_TYPES, accept_multiple_files=True,
-                                         key=f"pa_{name}_files")
+                files = upload.files(t("proposals.attachments"), FILE_TYPES, key=f"pa_{name}_files",
+                                     multiple=True)
                 if st.form_submit_button(t(f"proposals.action.{name}")):
                     _answer(lambda: service(eng, user, pid, klass, reply, _files(files)))
                     st.rerun()
@@ -306,8 +306,9 @@ def _assign(user, d: P.Detail) -> None:
         units = accounts.units(s)
     with st.expander(t("proposals.action.assign"), expanded=True), st.form("pa_assign", clear_on_submit=True):
         lead_unit = st.selectbox(t("proposals.lead_unit"), list(units), index=None, key="pa_assign_lead",
-                                 format_func=units.get)
-        co = st.multiselect(t("proposals.co_units"), list(units), key="pa_assign_co", format_func=units.get)
+                                 format_func=units.get, placeholder=t("pick.one"))
+        co = st.multiselect(t("proposals.co_units"), list(units), key="pa_assign_co", format_func=units.get,
+                            placeholder=t("pick.many"), select_all=False)
         deadline = st.date_input(t("proposals.deadline_optional"), value=None, key="pa_assign_deadline",
                                  format="YYYY-MM-DD")
         note = st.text_input(t("proposals.note"), key="pa_assign_note")
@@ -325,7 +326,7 @@ def _link(user, d: P.Detail) -> None:
         candidates = {r.id: r for r in P.linkable_reports(eng, user, pid)}
         with st.form("pa_link", clear_on_submit=True):
             picked = st.selectbox(t("proposals.link_pick"), list(candidates), index=None, key="pa_link_pick",
-                                  format_func=lambda i: _report_label(candidates[i]))
+                                  format_func=lambda i: _report_label(candidates[i]), placeholder=t("pick.one"))
             typed = st.number_input(t("proposals.link_id"), min_value=1, step=1, value=None, key="pa_link_id")
             if st.form_submit_button(t("proposals.action.link")):
                 target = typed if typed is not None else picked
@@ -354,7 +355,7 @@ def _link_cleanups(user, d: P.Detail) -> None:
         with st.form("pa_cleanup"):
             st.selectbox(t("proposals.cleanup_pick"), list(days), index=None, key="pa_cleanup_pick",
                          format_func=lambda i: f'{text.when(days[i].starts_at)[:10]} · {days[i].title} · '
-                                               f'{t(f"cleanups.state.{days[i].state}")}')
+                                               f'{t(f"cleanups.state.{days[i].state}")}', placeholder=t("pick.one"))
             st.form_submit_button(t("proposals.link_cleanup"), on_click=_link_cleanup, args=(user, pid))
         for c in d.cleanups:
             with st.form(f"pa_uncleanup_{c.id}"):
@@ -407,7 +408,7 @@ def _result_forms(user, d: P.Detail) -> None:
         progress = st.number_input(t("proposals.progress_pct"), min_value=0, max_value=100, value=None, step=5,
                                    key="pa_update_progress")
         status = st.selectbox(t("proposals.result_status_name"), P.RESULT_STATUSES, index=None, key="pa_update_status",
-                              format_func=labels("proposals.result_status"))
+                              format_func=labels("proposals.result_status"), placeholder=t("pick.one"))
         note = st.text_input(t("proposals.milestone_note"), key="pa_update_note")
         photos = st.file_uploader(t("proposals.photos"), type=PHOTO_TYPES, accept_multiple_files=True,
                                   key="pa_update_photos")

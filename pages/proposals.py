@@ -73,16 +73,16 @@ def _file_form(user, o: P.Choices) -> None:
         body = st.text_area(t("proposals.text"), key="pl_file_body", height=160)
         left, right = st.columns(2)
         session_id = left.selectbox(t("proposals.session"), list(sessions), index=None, key="pl_file_session",
-                                    format_func=sessions.get)
+                                    format_func=sessions.get, placeholder=t("pick.one"))
         topic = right.selectbox(t("proposals.topic_name"), P.TOPICS, key="pl_file_topic", format_func=labels("proposals.topic"))
         lead_id = left.selectbox(t("proposals.lead_account"), list(o.deputies), index=None, key="pl_file_lead",
-                                 format_func=o.deputies.get)
+                                 format_func=o.deputies.get, placeholder=t("pick.one"))
         lead_name = right.text_input(t("proposals.lead_name"), key="pl_file_lead_name")
         co_ids = left.multiselect(t("proposals.cosigner_accounts"), list(o.deputies), key="pl_file_co",
-                                  format_func=o.deputies.get)
+                                  format_func=o.deputies.get, placeholder=t("pick.many"), select_all=False)
         co_names = right.text_input(t("proposals.cosigner_names"), key="pl_file_co_names")
         villages = st.multiselect(t("proposals.villages"), list(o.villages), key="pl_file_villages",
-                                  format_func=o.villages.get)
+                                  format_func=o.villages.get, placeholder=t("pick.many"), select_all=False)
         km_from = left.number_input(t("proposals.km_from"), min_value=0.0, value=None, step=0.1, key="pl_file_km_from")
         km_to = right.number_input(t("proposals.km_to"), min_value=0.0, value=None, step=0.1, key="pl_file_km_to")
         if st.form_submit_button(t("proposals.file"), type="primary"):

@@ -6,7 +6,7 @@ from qingxi.core import photos, places, qr
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
-from ui import engine, labels, layers, outcome, routes, session, t, text
+from ui import engine, labels, layers, outcome, routes, session, t, text, upload
 from ui.geolocation import locate_button
 from ui.visitor import who
 
@@ -45,8 +45,7 @@ def render() -> None:
 def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
     """The photos that decoded cleanly, each with what we will store (metadata already gone)."""
     st.subheader(t("report.step_photo"))
-    files = st.file_uploader(t("report.photo_label"), accept_multiple_files=True, key=f"files{n}",
-                             type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+    files = upload.files(t("report.photo_label"), key=f"files{n}", multiple=True)
     shot = st.camera_input(t("report.camera"), key=f"camera{n}") if st.toggle(t("report.use_camera"), key=f"cam{n}") else None
     # Decoding is the slow part: keep each photo's result across reruns, only while it is attached.
     done = st.session_state.get("prepared", {})
@@ -133,7 +132,8 @@ def _pick(how: str | None, s, n: int) -> dict | None:
             return {"lon": picked[0]["lon"], "lat": picked[0]["lat"], "source": "map"}
     elif how == "village":
         names = dict(places.villages(s))
-        code = st.selectbox(t("report.village"), list(names), index=None, key=f"village{n}", format_func=names.get)
+        code = st.selectbox(t("report.village"), list(names), index=None, key=f"village{n}", format_func=names.get,
+                            placeholder=t("pick.one"))
         if code:
             where = intake.village_place(s, code)
             return {"lon": where.lon, "lat": where.lat, "source": "village"}

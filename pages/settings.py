@@ -3,14 +3,13 @@ audit log. Every change goes through its service (settings_admin, clocks), which
 permission again and writes the audit entry; this page only asks permissions.can what to show."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from qingxi import accounts
 from qingxi.core import audit, permissions
+from qingxi.core.settings import current as configuration
 from qingxi.reports import CATEGORIES, clocks, routing
-from ui import current_user, engine, labels, outcome, session, t, text
+from ui import current_user, engine, labels, lang, outcome, session, t, text
 
 AREA = "settings"  # where the page shows how the last change went
 ACTIONS = ("routing.edit", "clocks.edit", "templates.edit", "audit.read")
@@ -81,7 +80,8 @@ def _routing(user) -> None:
                      format_func=lambda c: category(c) if c else anything)
         st.selectbox(t("settings.routing.village"), [None, *villages], key="rule_village",
                      format_func=lambda i: villages[i] if i else anything)
-        st.selectbox(t("settings.routing.unit"), active, index=None, key="rule_unit", format_func=units.get)
+        st.selectbox(t("settings.routing.unit"), active, index=None, key="rule_unit", format_func=units.get,
+                     placeholder=t("pick.one"))
         st.form_submit_button(t("settings.add"), on_click=_add_rule)
 
 
@@ -177,10 +177,11 @@ def _audit(user) -> None:
         names = {p.id: p.display_name for p in accounts.people(s)}
     anything = t("settings.routing.any")
     left, middle, right = st.columns(3)
+    language = lang()
     entity = left.selectbox(t("settings.audit.entity"), [None, *entities], key="audit_entity",
-                            format_func=lambda e: e or anything)
+                            format_func=lambda e: audit.word("entity", e, language) if e else anything)
     action = middle.selectbox(t("settings.audit.action"), [None, *actions], key="audit_action",
-                              format_func=lambda a: a or anything)
+                              format_func=lambda a: audit.word("action", a, language) if a else anything)
     entity_id = right.number_input(t("settings.audit.entity_id"), min_value=1, step=1, value=None,
                                    key="audit_entity_id")
     entries = audit.history(engine(), user, entity, int(entity_id) if entity_id else None, limit=500)
@@ -189,10 +190,12 @@ def _audit(user) -> None:
     if not entries:
         st.info(t("settings.audit.none"))
         return
-    as_json = lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    tz = configuration().timezone
     st.dataframe([{t("settings.audit.at"): text.when(e["at"]),
                    t("settings.audit.actor"): names.get(e["actor_id"], "—"),
-                   t("settings.audit.action"): e["action"], t("settings.audit.entity"): e["entity"],
-                   t("settings.audit.entity_id"): e["entity_id"], t("settings.audit.before"): as_json(e["before"]),
-                   t("settings.audit.after"): as_json(e["after"]), t("settings.audit.reason"): e["reason"]}
+                   t("settings.audit.action"): audit.word("action", e["action"], language),
+                   t("settings.audit.entity"): audit.word("entity", e["entity"], language),
+                   t("settings.audit.entity_id"): "" if e["entity_id"] is None else f"#{e['entity_id']}",
+                   t("audit.changes"): audit.changes(e["before"], e["after"], language, tz),
+                   t("settings.audit.reason"): e["reason"]}
                   for e in entries], hide_index=True)

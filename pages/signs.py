@@ -15,7 +15,8 @@ def render() -> None:
     with session() as s:
         names = dict(places.villages(s))
         riverside = [code for code, on in places.riverside_flags(s).items() if on]
-        codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get)
+        codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get,
+                               placeholder=t("pick.many"), select_all=False)
         posts = st.toggle(t("signs.posts"), value=True)
         sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None)
     if not sheets:

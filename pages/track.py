@@ -5,7 +5,7 @@ from qingxi import cleanups as cu
 from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
-from ui import code_form, engine, labels, outcome, proposals, routes, t, text
+from ui import code_form, engine, labels, outcome, proposals, routes, t, text, upload
 from ui.proposals import plain
 
 
@@ -89,7 +89,7 @@ def _actions(status: track.Status) -> None:
     with st.expander(t("track.still_there")):
         with st.form("still_there", clear_on_submit=True):
             comment = st.text_area(t("track.comment"), max_chars=500)
-            photo = st.file_uploader(t("track.photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+            photo = upload.files(t("track.photo"))
             if st.form_submit_button(t("track.reopen")):
                 _act(track.still_there, status.code, t("track.reopened"), comment,
                      photo.getvalue() if photo else None)

@@ -9,7 +9,7 @@ from qingxi.core import permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
 from qingxi.reports.triage import QueueFilter, SearchFilter
-from ui import current_user, engine, labels, outcome, session, t, text
+from ui import current_user, engine, labels, outcome, session, t, text, upload
 from ui.proposals import plain
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
@@ -55,11 +55,11 @@ def _search(user, villages: dict[int, str]) -> None:
             code = st.text_input(t("triage.queue.code"), key="find_code", max_chars=12)
             left, right = st.columns(2)
             village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="find_village",
-                                     format_func=villages.get)
+                                     format_func=villages.get, placeholder=t("pick.one"))
             category = right.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="find_category",
-                                       format_func=labels("category"))
+                                       format_func=labels("category"), placeholder=t("pick.one"))
             state = left.selectbox(t("settings.desk.state"), [s.value for s in State], index=None,
-                                   key="find_state", format_func=labels("state"))
+                                   key="find_state", format_func=labels("state"), placeholder=t("pick.one"))
             dates = right.date_input(t("map.filter.dates"), value=(), key="find_dates", format="YYYY-MM-DD")
             if st.form_submit_button(t("triage.queue.run")):
                 since, until = settings().day_bounds(dates)
@@ -88,13 +88,13 @@ def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:
     with st.expander(t("triage.filters"), icon=":material/filter_list:"):
         left, right = st.columns(2)
         category = left.selectbox(t("map.filter.category"), CATEGORIES, index=None, key="desk_category",
-                                  format_func=labels("category"))
+                                  format_func=labels("category"), placeholder=t("pick.one"))
         state = right.selectbox(t("settings.desk.state"), [s.value for s in OPEN_STATES], index=None,
-                                key="desk_state", format_func=labels("state"))
+                                key="desk_state", format_func=labels("state"), placeholder=t("pick.one"))
         village = left.selectbox(t("settings.desk.village"), list(villages), index=None, key="desk_village",
-                                 format_func=villages.get)
+                                 format_func=villages.get, placeholder=t("pick.one"))
         unit = right.selectbox(f'{t("triage.filters")} · {t("settings.desk.unit")}', list(units), index=None,
-                               key="desk_unit", format_func=units.get)
+                               key="desk_unit", format_func=units.get, placeholder=t("pick.one"))
     return QueueFilter(village_id=village, category=category, state=state, unit_id=unit)
 
 
@@ -194,7 +194,7 @@ def _act(user, d: triage.Detail) -> None:
             else:
                 st.caption(t("triage.note_public" if public else "triage.note_private"))
         if action == "resolve":
-            photo = st.file_uploader(t("triage.after_photo"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"])
+            photo = upload.files(t("triage.after_photo"))
         if st.form_submit_button(t("triage.do_it"), type="primary"):
             _run(user, d.id, action, note, unit, priority, public, target, photo.getvalue() if photo else None)
             st.rerun()

@@ -38,9 +38,10 @@ def _registered() -> None:
     url_path alone."""
 
 
-def link(url_path: str, label: str, icon: str, **query) -> None:
-    """A link to the page at `url_path`, with its query (id=..., code=...)."""
-    st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon,
+def link(url_path: str, label: str, icon: str, width: str = "content", **query) -> None:
+    """A link to the page at `url_path`, with its query (id=..., code=...); width="stretch" fills
+    its column."""
+    st.page_link(st.Page(_registered, url_path=url_path), label=label, icon=icon, width=width,
                  query_params={name: str(value) for name, value in query.items()})
 
 

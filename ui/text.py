@@ -16,6 +16,14 @@ def age(at: datetime) -> str:
     return t("time.days_ago", n=days)
 
 
+def week(iso: str) -> str:
+    """An ISO week ("2026-W42") as people say it: 第42周 / week 42 (the year when it is not this one)."""
+    year, number = iso.split("-W")
+    if int(year) == clock.now().astimezone(settings().timezone).year:
+        return t("time.week", week=int(number))
+    return t("time.week_of_year", week=int(number), year=int(year))
+
+
 def when(at: datetime) -> str:
     return at.astimezone(settings().timezone).strftime("%Y-%m-%d %H:%M")
 

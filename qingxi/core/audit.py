@@ -73,3 +73,56 @@ def actions(session: Session) -> list[str]:
 def entities(session: Session) -> list[str]:
     """The kinds of thing the audit log holds, for its filter."""
     return audit_queries.audit_entities(session)
+
+
+# ---------------------------------------------------------------- the log in words
+
+_VALUES = {"state": "state", "priority": "triage.priority", "category": "category", "role": "signin.role",
+           "attendance": "cleanups.attendance", "clock": "triage.clock"}  # fields whose values are message keys
+
+
+def word(kind: str, name: str, lang: str) -> str:
+    """An action ("report.resolve"), an entity ("report") or a field ("state") as people say it;
+    a name the catalog does not know yet is shown as stored."""
+    from qingxi.core.i18n import catalog
+
+    return catalog(lang).get(f"audit.{kind}.{name}", name)
+
+
+def changes(before: dict, after: dict, lang: str, tz) -> str:
+    """What an entry changed, one field at a time: "状态：已签收 → 已办结" (no JSON)."""
+    from qingxi.core.i18n import catalog
+
+    words = catalog(lang)
+
+    def value(field: str, v) -> str:
+        if v is None or v == "" or v == []:
+            return words["audit.empty"]
+        if v == REDACTED:
+            return words["audit.redacted"]
+        if isinstance(v, bool):
+            return words["audit.yes" if v else "audit.no"]
+        if isinstance(v, list):
+            return words["audit.list_sep"].join(value(field, x) for x in v)
+        if isinstance(v, dict):
+            return words["audit.list_sep"].join(f"{word('field', k, lang)} {value(k, x)}" for k, x in v.items())
+        if field in _VALUES:
+            return words.get(f"{_VALUES[field]}.{v}", str(v))
+        if isinstance(v, str) and len(v) >= 16 and v[4] == "-" and v[10] == "T":
+            try:
+                return datetime.fromisoformat(v).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                return v
+        return str(v)
+
+    parts = []
+    for field in sorted({*before, *after}):
+        name = word("field", field, lang)
+        if field not in before:
+            parts.append(words["audit.set"].format(field=name, new=value(field, after[field])))
+        elif field not in after:
+            parts.append(words["audit.unset"].format(field=name, old=value(field, before[field])))
+        else:
+            parts.append(words["audit.change"].format(field=name, old=value(field, before[field]),
+                                                      new=value(field, after[field])))
+    return words["audit.sep"].join(parts)

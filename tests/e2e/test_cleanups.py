@@ -49,9 +49,14 @@ def test_a_villager_signs_up_on_a_phone_cancels_and_the_waitlist_moves_up(chromi
 
     page.get_by_role("link", name="我的报名").click()
     wait_idle(page)
-    page.get_by_role("button", name="取消报名").click()
+    page.get_by_role("button", name="取消报名").click()             # asks first
+    page.get_by_text("确定要取消报名吗？").wait_for()
+    assert cu.signup_status(engine_for(url), code).status == "seated"
+    page.get_by_role("button", name="确定取消报名").click()
     page.get_by_text("已取消报名。").first.wait_for(timeout=30_000)
+    wait_idle(page)
     assert cu.signup_status(engine_for(url), code).status == "cancelled"
+    assert page.get_by_text("已取消报名。").count() == 1 and page.get_by_text("占 1 个名额").count() == 0
 
     page.goto(f"{fresh_server.url}/cleanup-signup?code={waiting.code}")
     wait_idle(page)

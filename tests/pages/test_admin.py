@@ -65,7 +65,12 @@ def test_admin_disables_and_changes_a_role(sign_in_as):
     at.selectbox(key=f"role_{staff.id}").select("deputy")
     next(b for b in at.button if b.label == "Save role").click().run()
     assert at.success[0].value == "Role updated." and _user("test-staff").role == "deputy"
-    next(b for b in at.button if b.label == "Disable account").click().run()
+    # Asked once, and not the highlighted button: the first tap opens the question.
+    ask = next(p for p in at.get("popover") if p.proto.popover.label == "Disable account")
+    assert "Test staff will be signed out everywhere" in ask.markdown[0].value
+    assert all(b.proto.type != "primary" for b in at.button if "isable" in b.label)
+    assert not _user("test-staff").disabled
+    next(b for b in at.button if b.label == "Yes, disable").click().run()
     assert at.success[0].value.startswith("Account disabled") and _user("test-staff").disabled
     with session_scope(engine) as s:
         assert not s.scalars(select(UserSession).where(UserSession.user_id == staff.id)).all()
@@ -79,7 +84,7 @@ def test_admin_resets_a_password_shown_once_that_must_be_changed(sign_in_as):
     sign_in_as("admin")
     at = open_page(open_app("en"), "accounts")
     at.selectbox(key="manage_user").select(staff.id)
-    next(b for b in at.button if b.label == "Reset password").click().run()
+    next(b for b in at.button if b.label == "Yes, reset").click().run()
     assert at.success[0].value.startswith("Password reset")
     password = at.code[0].value
     assert _user("test-staff").must_change_password

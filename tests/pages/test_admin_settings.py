@@ -102,12 +102,14 @@ def test_the_audit_viewer_filters_by_entity_and_action(sign_in_as):
     at.number_input(key="target_normal_sign").set_value(900)
     at = submit(at, "targets_normal", "保存")
     shown = at.dataframe[-1].value
-    assert set(shown["操作"]) == {"template.add", "clocks.set_target"}
+    assert set(shown["操作"]) == {"添加答复模板", "修改时限"}  # in words, never a raw key
     at.selectbox(key="audit_action").select("clocks.set_target")
     at = at.run()
-    assert list(at.dataframe[-1].value["操作"]) == ["clocks.set_target"]
-    assert '"seconds": 900' in at.dataframe[-1].value["修改后"].iloc[0]
+    assert list(at.dataframe[-1].value["操作"]) == ["修改时限"]
+    change = at.dataframe[-1].value["改动"].iloc[0]
+    assert "秒数：" in change and "→ 900" in change and "{" not in change  # no JSON
     at.selectbox(key="audit_action").select(None)
     at.selectbox(key="audit_entity").select("response_template")
     at = at.run()
-    assert list(at.dataframe[-1].value["操作"]) == ["template.add"]
+    assert list(at.dataframe[-1].value["操作"]) == ["添加答复模板"]
+    assert list(at.dataframe[-1].value["对象"]) == ["答复模板"]

@@ -108,9 +108,19 @@ def test_sign_up_on_the_page_gives_a_code_and_its_page_shows_it(demo_db):
     at = page("signup", code=code)
     assert not at.exception and at.success[0].value == "报名成功，名额已为您保留。"
     assert "占 2 个名额" in texts(at) and shown_code(at) == code
+    # Asked once: the cancel button only opens the question; the sign-up stands until it is answered.
+    ask = next(p for p in at.get("popover") if p.proto.popover.label == "取消报名")
+    assert "确定要取消报名吗？您占的 2 个名额会让给候补的人。" in texts(ask)
+    assert at.button(key="cancel_signup").label == "确定取消报名"
+    assert cu.signup_status(db(), code).status == "seated"
     at.button(key="cancel_signup").click().run()
-    assert at.success[0].value == "已取消报名。" and at.info[0].value == "已取消报名。"
     assert cu.signup_status(db(), code).status == "cancelled"
+    # The page after: the message once, no seat held, nothing left to cancel.
+    said = [m.value for m in [*at.success, *at.info]]
+    assert said == ["已取消报名。"], said
+    assert "占 2 个名额" not in texts(at) and not [b for b in at.button if b.key == "cancel_signup"]
+    at = page("signup", code=code)  # coming back later: said once, in the status
+    assert [m.value for m in [*at.success, *at.info]] == ["已取消报名。"]
 
 
 def test_a_full_day_puts_the_newcomer_on_the_waitlist_and_says_where(demo_db):

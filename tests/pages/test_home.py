@@ -44,3 +44,23 @@ def test_language_comes_from_the_browser_then_sticks(app_env):
     assert at.title[0].value == "清溪守护"
     assert at.session_state["lang"] == "zh"
     assert at.query_params["lang"] == "zh"
+
+
+@pytest.mark.parametrize("lang, labels", [("zh", ["随手拍上报", "查进度", "报名清理日"]),
+                                          ("en", ["Report a problem", "Check progress", "Join a clean-up day"])])
+def test_home_offers_the_three_actions_before_anything_else(app_env, lang, labels):
+    """Under the title, before the counts and the text: reporting, tracking and signing up, each a
+    link to its page."""
+    at = open_app(lang)
+    order = [(node.type, node) for node in _in_order(at.main)]
+    kinds = [kind for kind, _ in order if kind in ("title", "page_link", "metric", "markdown")]
+    assert kinds[:4] == ["title", "page_link", "page_link", "page_link"], kinds[:6]
+    links = [node.proto for kind, node in order if kind == "page_link"][:3]
+    assert [link.label for link in links] == labels
+    assert [link.page.strip("/").split("?")[0] for link in links] == ["report", "track", "cleanups"]
+
+
+def _in_order(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _in_order(child)

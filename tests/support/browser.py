@@ -162,7 +162,7 @@ def open_on_desk(page, base: str, rid: int, code: str | None = None) -> None:
         page.get_by_text("查找问题上报").click()
         found = page.locator(f".st-key-find{rid} button")
         for _ in range(3):  # a search typed while the page was still rerunning can be lost: type it again
-            page.get_by_label("跟踪码").fill(code.lower())
+            page.get_by_label("追踪码").fill(code.lower())
             page.get_by_role("button", name="查找").click()
             try:
                 found.wait_for(timeout=20_000)
