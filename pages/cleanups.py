@@ -8,10 +8,9 @@ import streamlit as st
 from qingxi import cleanups as cu
 from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
-from ui import code_form, current_user, engine, lang, outcome, routes, session, t, text
+from ui import code_form, current_user, engine, lang, outcome, params, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
-from ui.proposals import plain
-from ui import params
+from ui.text import plain
 from ui.visitor import who
 
 

@@ -12,7 +12,7 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, layers, outcome, routes, session, t
 from ui.cleanups import act, meeting, seats, section, section_map, when
-from ui.proposals import plain
+from ui.text import plain
 
 GROUP_ROWS = 3
 PLAN, DAY = "cleanup_plan", "cleanup_day"  # where each page shows how its last action went

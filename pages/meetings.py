@@ -13,9 +13,8 @@ from qingxi.accounts import units
 from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
-from ui import current_user, engine, labels, outcome, routes, session, t, text
-from ui.proposals import plain
-from ui import params
+from ui import current_user, engine, labels, outcome, params, routes, session, t, text
+from ui.text import plain
 
 
 def _villages() -> dict[str, str]:

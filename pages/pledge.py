@@ -12,7 +12,7 @@ from qingxi.core import limits, permissions, places, qr
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, outcome, routes, session, t
 from ui import pledge as coverage
-from ui.proposals import plain
+from ui.text import plain
 
 
 def _villages() -> dict[str, str]:

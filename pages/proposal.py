@@ -16,9 +16,9 @@ from qingxi.core.photos import PhotoError
 from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
 from qingxi.reports import kind_of
-from ui import current_user, engine, labels, lang, layers, meetings, outcome, routes, session, t, text
-from ui import params
-from ui.proposals import plain, state_line
+from ui import current_user, engine, labels, lang, layers, meetings, outcome, params, routes, session, t, text
+from ui.proposals import state_line
+from ui.text import plain
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]

@@ -8,7 +8,8 @@ import streamlit as st
 from qingxi import proposals as P
 from qingxi.core import permissions
 from ui import current_user, engine, labels, lang, meetings, outcome, routes, t
-from ui.proposals import link, plain, state_line
+from ui.proposals import link, state_line
+from ui.text import plain
 
 AREA = "proposals"  # where the register shows how the last filing went
 

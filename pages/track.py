@@ -6,7 +6,7 @@ from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
 from ui import code_form, engine, labels, outcome, proposals, routes, t, text
-from ui.proposals import plain
+from ui.text import plain
 
 
 def render() -> None:

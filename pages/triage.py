@@ -10,7 +10,7 @@ from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
 from qingxi.reports.triage import QueueFilter, SearchFilter
 from ui import current_user, engine, labels, outcome, session, t, text
-from ui.proposals import plain
+from ui.text import plain
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}

@@ -1,5 +1,5 @@
-"""Proposal pieces shared by the pages that list proposals: a link to one, where it stands in a line,
-and user text made safe inside markdown."""
+"""Proposal pieces shared by the pages that list proposals: a link to one and where it stands in a
+line (typed names escaped with ui.text.plain)."""
 from __future__ import annotations
 
 from qingxi import proposals as P
@@ -22,11 +22,3 @@ def state_line(row: P.Row) -> str:
     if row.tracking:
         parts.append(t("proposals.tracking"))
     return " · ".join(parts)
-
-
-def plain(value: str) -> str:
-    """User text inside markdown: escape what markdown would act on."""
-    out = str(value)
-    for ch in "\\`*_{}[]<>()#+-.!|~$:":
-        out = out.replace(ch, "\\" + ch)
-    return out

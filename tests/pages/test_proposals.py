@@ -14,8 +14,8 @@ from db.models import AuditEntry, Proposal, Report
 from qingxi import proposals as P
 from qingxi.core import clock
 from qingxi.core.settings import current
-from tests.support.demo_passwords import demo_password
 from tests.pages.conftest import open_app, open_page
+from tests.support.demo_passwords import demo_password
 
 
 def _db():
@@ -75,7 +75,7 @@ def refused(at, message: str, title: str, state: str, audit_before: int) -> None
 
 
 def _md(value: str) -> str:
-    from ui.proposals import plain
+    from ui.text import plain
 
     return plain(value)
 
