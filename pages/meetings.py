@@ -113,7 +113,7 @@ def _minutes(meeting_id: int) -> None:
 
 def _line(n: int, line: mt.Line) -> None:
     with st.container(border=True):
-        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {line.village}" if line.village else ""))
+        st.markdown(f"**{t('meetings.opinion_n', n=n)}**" + (f" · {plain(line.village)}" if line.village else ""))
         st.text(line.text)
         if line.photos:
             st.image([str(settings().photo_dir / name) for name in line.photos], width=160)
