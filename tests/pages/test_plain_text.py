@@ -253,3 +253,34 @@ def test_the_downloads_page_shows_no_typed_text(demo_db, monkeypatch, raw):
     check_all(open_page(open_app(), "downloads"), raw, present=False)
     as_demo(monkeypatch, "demo-staff")
     check_all(open_page(open_app(), "downloads"), raw, present=False)
+
+
+def _day_alone() -> None:
+    from pages import cleanups_staff
+
+    cleanups_staff.day()
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_the_staff_roster_and_the_check_in_message_show_a_volunteers_name_and_village_as_typed(
+        demo_db, monkeypatch, raw):
+    from streamlit.testing.v1 import AppTest
+
+    ev = next(e for e in cu.events(db(), None) if "世界环境日" in e.title)
+    from sqlalchemy import select
+
+    from db.models import Village
+
+    with session_scope(db()) as s:
+        village = s.scalars(select(Village.code).order_by(Village.id)).first()
+    code = cu.sign_up(db(), ev.id, raw, "13812345679", village_code=village).code
+    everything_hostile(raw)                                     # the volunteer's village too
+    as_demo(monkeypatch, "demo-staff")
+    at = AppTest.from_function(_day_alone, default_timeout=60)
+    at.query_params["id"] = str(ev.id)
+    at = at.run()
+    check_all(at, raw)                                          # the roster line: name and village
+    at.text_input(key="checkin_code").input(code)
+    at.button(key="FormSubmitter:check_in-签到").click().run()
+    check_all(at, raw)
+    assert raw in at.success[0].value.replace("\\", "")          # 签到成功：<the name as typed>
