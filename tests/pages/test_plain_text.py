@@ -1,6 +1,9 @@
 """Issue 14 item 10: what a person typed (names, titles, equipment, messages) is shown as plain text:
 each hostile string below reaches the page escaped, so markdown never makes it an image, a link,
-bold text or HTML, and it still reads literally once the escapes are shown."""
+bold text or HTML, and it still reads literally once the escapes are shown. Pages: the clean-up
+days (public and staff: roster, check-in), the status page, the desk, the proposals register and a
+deputy's home, every proposal page for every role, the dashboard, the map (its tooltips are text
+only), the accounts list and one's own account, the downloads."""
 from __future__ import annotations
 
 import re
