@@ -7,7 +7,7 @@ import streamlit as st
 from qingxi import accounts
 from qingxi.core import permissions
 from ui import current_user, engine, labels, outcome, session, t
-from ui.proposals import plain
+from ui.text import plain
 
 AREA = "accounts"  # where the page shows how the last action went
 

@@ -10,7 +10,7 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import code_form, current_user, engine, lang, outcome, params, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
-from ui.proposals import plain
+from ui.text import plain
 from ui.visitor import who
 
 

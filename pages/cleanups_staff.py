@@ -12,7 +12,7 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, layers, outcome, params, routes, session, t, upload
 from ui.cleanups import act, meeting, seats, section, section_map, when
-from ui.proposals import plain
+from ui.text import plain
 
 GROUP_ROWS = 3
 PLAN, DAY = "cleanup_plan", "cleanup_day"  # where each page shows how its last action went
@@ -233,7 +233,7 @@ def _check_in(user, ev: cu.Event) -> None:
         code = st.text_input(t("cleanups.checkin_code"), key="checkin_code", help=t("cleanups.checkin_help"))
         if st.form_submit_button(t("cleanups.checkin"), type="primary", icon=":material/how_to_reg:"):
             outcome.say(outcome.attempt(lambda: cu.check_in(engine(), user, ev.id, code),
-                                        lambda got: t("cleanups.checked", name=got.name, seats=got.seats),
+                                        lambda got: t("cleanups.checked", name=plain(got.name), seats=got.seats),
                                         denied="triage.denied"))
 
 
@@ -250,7 +250,7 @@ def _roster(user, ev: cu.Event) -> None:
     for r in rows:
         line, mark = st.columns([3, 2])
         status = t(f"cleanups.status.{r.status}") + (f" {r.position}" if r.position else "")
-        line.markdown(f"`{r.code}` {plain(r.name)} · {plain(r.phone or '—')} · {r.village or '—'} · {r.seats} · {status}"
+        line.markdown(f"`{r.code}` {plain(r.name)} · {plain(r.phone or '—')} · {plain(r.village or '—')} · {r.seats} · {status}"
                       + (f" · {plain(r.group)}" if r.group else "") + (f" · {t('cleanups.walk_in')}" if r.walk_in else ""))
         if r.status == "seated" and started:
             mark.segmented_control(t("cleanups.attendance_label"), cu.ATTENDANCE, default=r.attendance,

@@ -14,7 +14,7 @@ from qingxi.core import clock, limits, permissions, places
 from qingxi.core.settings import current as settings
 from qingxi.reports.states import CATEGORIES
 from ui import current_user, engine, labels, outcome, params, routes, session, t, text, upload
-from ui.proposals import plain
+from ui.text import plain
 
 
 def _villages() -> dict[str, str]:

@@ -12,7 +12,7 @@ from qingxi.core import limits, permissions, places, qr
 from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, outcome, routes, session, t
 from ui import pledge as coverage
-from ui.proposals import plain
+from ui.text import plain
 from ui.upload import files
 
 
@@ -82,7 +82,7 @@ def _form() -> None:
 
 def _thanks(done: pledge.Signed) -> None:
     names = _villages()
-    st.success(t("pledge.thanks", village=names.get(done.village_code, ""), n=done.village_signed))
+    st.success(t("pledge.thanks", village=plain(names.get(done.village_code, "")), n=done.village_signed))
     st.image(qr.png(share_url()), caption=t("pledge.share"), width=200)
     st.code(share_url(), language=None)
 
@@ -105,7 +105,7 @@ def doors() -> None:
             st.info(t("pledge.no_village"))
             return
         code = mine[0]
-        st.markdown(t("pledge.your_village", name=mine[1]))
+        st.markdown(t("pledge.your_village", name=plain(mine[1])))
     _visit_form(user, code)
     _doors_table(user, code)
     _sheet(user)

@@ -17,7 +17,8 @@ from qingxi.core.settings import current as settings
 from qingxi.proposals import dossier
 from qingxi.reports import kind_of
 from ui import current_user, engine, labels, lang, layers, meetings, outcome, params, routes, session, t, text, upload
-from ui.proposals import plain, state_line
+from ui.proposals import state_line
+from ui.text import plain
 
 FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"]
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
@@ -59,7 +60,7 @@ def render() -> None:
 
 def _head(d: P.Detail) -> None:
     row = d.row
-    st.title(row.title)
+    st.title(plain(row.title))
     session_name = row.session.name(lang())
     st.caption(f'{t("proposals.number")} {row.number} · {session_name} · {t(f"proposals.topic.{row.topic}")} · '
                f'{t("proposals.filed_on")} {row.filed_on.isoformat()}')
@@ -110,7 +111,7 @@ def _answers(d: P.Detail) -> None:
             for f in a.attachments:
                 path = folder / f.file_name
                 if path.exists():
-                    st.download_button(f"{f.label or f.kind} ({f.kind})", path.read_bytes(), file_name=f.file_name,
+                    st.download_button(f"{plain(f.label or f.kind)} ({f.kind})", path.read_bytes(), file_name=f.file_name,
                                        mime="application/pdf" if f.kind == "pdf" else "image/jpeg",
                                        key=f"att{f.id}", on_click="ignore", icon=":material/attach_file:")
 
@@ -124,7 +125,7 @@ def _results(d: P.Detail) -> None:
     folder = settings().photo_dir
     for r in d.results:
         with st.container(border=True):
-            st.progress(r.progress, text=f"{r.title} · {r.progress}%")
+            st.progress(r.progress, text=f"{plain(r.title)} · {r.progress}%")
             st.caption(f'{t(f"proposals.result_kind.{r.kind}")} · {t(f"proposals.result_status.{r.status}")} · '
                        f'{t("proposals.weight")} {r.weight:g}' + (f" · km {r.river_km:.2f}" if r.river_km is not None else ""))
             thumbs = [str(folder / thumb) for _, thumb in r.photos if thumb and (folder / thumb).exists()]
@@ -141,7 +142,7 @@ def _reports(d: P.Detail) -> None:
         with st.container(border=True):
             st.markdown(f'**#{r.id}** · {t(f"category.{r.category}")} · {t(f"state.{r.state}")}'
                         + (f" · `{r.code}`" if r.code else ""))
-            st.caption(text.place(r.village, r.river_km, None))
+            st.caption(plain(text.place(r.village, r.river_km, None)))
             thumbs = [str(folder / thumb) for _, thumb in r.photos if thumb and (folder / thumb).exists()]
             if thumbs:
                 st.image(thumbs, width=140)
@@ -359,7 +360,7 @@ def _link_cleanups(user, d: P.Detail) -> None:
             st.form_submit_button(t("proposals.link_cleanup"), on_click=_link_cleanup, args=(user, pid))
         for c in d.cleanups:
             with st.form(f"pa_uncleanup_{c.id}"):
-                st.markdown(cleanup_label(c))
+                st.markdown(cleanup_label(c))  # the title escaped
                 st.text_input(t("proposals.reason"), key=f"pa_uncleanup_reason_{c.id}")
                 st.form_submit_button(t("proposals.unlink"), on_click=_unlink_cleanup, args=(user, pid, c.id))
 

@@ -8,7 +8,8 @@ import streamlit as st
 from qingxi import proposals as P
 from qingxi.core import permissions
 from ui import current_user, engine, labels, lang, meetings, outcome, routes, t
-from ui.proposals import link, plain, state_line
+from ui.proposals import link, state_line
+from ui.text import plain
 
 AREA = "proposals"  # where the register shows how the last filing went
 
@@ -49,7 +50,7 @@ def _card(row: P.Row, mine: bool = False) -> None:
         title = f"{row.number} · {row.title}"
         st.markdown(f":red[**{plain(title)}**]" if row.overdue else f"**{plain(title)}**")
         facts = [t(f"proposals.topic.{row.topic}"), row.session.name(lang()),
-                 f'{t("proposals.lead")}: {row.lead_deputy}']
+                 f'{t("proposals.lead")}: {plain(row.lead_deputy)}']
         if row.answer_class:
             facts.append(t(f"proposals.class.{row.answer_class}"))
         if row.evaluation:
@@ -59,7 +60,7 @@ def _card(row: P.Row, mine: bool = False) -> None:
             if row.last_contact:
                 facts.append(t("proposals.last_contact", day=row.last_contact.isoformat()))
         st.caption(" · ".join(facts))
-        st.markdown(plain(state_line(row)))
+        st.markdown(state_line(row))
         if row.progress is not None:
             st.progress(int(round(row.progress)), text=t("proposals.overall_pct", pct=round(row.progress)))
         link(row, t("proposals.open"))
@@ -108,7 +109,7 @@ def home() -> None:
     mine = read.value
     for alert in mine.alerts:
         box = st.error if alert.kind == "overdue" else st.warning
-        values = {"title": alert.title} | ({"days": alert.days} if alert.kind == "overdue" else {})
+        values = {"title": plain(alert.title)} | ({"days": alert.days} if alert.kind == "overdue" else {})
         box(t(f"proposals.alert.{alert.kind}", **values), icon=":material/alarm:" if alert.kind == "overdue"
             else ":material/rate_review:")
         routes.link(routes.PROPOSAL, t("proposals.open_alert", number=alert.number), ":material/arrow_forward:",

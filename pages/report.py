@@ -8,6 +8,7 @@ from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
 from ui import engine, labels, layers, outcome, routes, session, t, text, upload
 from ui.geolocation import locate_button
+from ui.text import plain
 from ui.visitor import who
 
 ICONS = {
@@ -57,7 +58,7 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
         return []
     for f in attached:
         if f.size > photos.MAX_BYTES:  # the declared size: refused unread
-            st.error(f"{f.name}: {t('photo.error.too_large')}")
+            st.error(f"{plain(f.name)}: {t('photo.error.too_large')}")
             continue
         data = f.getvalue()
         prepared = outcome.attempt(lambda: done.get(f.file_id) or photos.prepare(data))
@@ -65,7 +66,7 @@ def _photos(n: int) -> list[tuple[bytes, photos.Prepared]]:
             kept[f.file_id] = prepared.value
             good.append((data, prepared.value))
         else:
-            st.error(f"{f.name}: {prepared.message}")
+            st.error(f"{plain(f.name)}: {prepared.message}")
     if good:
         st.image([p.thumb for _, p in good], width=120)
     return good
@@ -90,7 +91,7 @@ def _where(uploads: list[tuple[bytes, photos.Prepared]], n: int) -> Place | None
         where = intake.place(s, chosen["lon"], chosen["lat"], chosen["source"])
         village = dict(places.villages(s)).get(where.village_code)
         river = layers.river(s)
-    st.success(t(f"report.source_{where.source}") + " " + text.place(village, where.river_km, where.bank, where.distance_m))
+    st.success(t(f"report.source_{where.source}") + " " + plain(text.place(village, where.river_km, where.bank, where.distance_m)))
     if where.problem:
         st.warning(t(f"report.problem_{where.problem}"))
     st.pydeck_chart(layers.deck([river, layers.pin_layer(where.lon, where.lat)], view=layers.focus(where.lon, where.lat)),

@@ -10,6 +10,7 @@ from qingxi.core import audit, permissions
 from qingxi.core.settings import current as configuration
 from qingxi.reports import CATEGORIES, clocks, routing
 from ui import current_user, engine, labels, lang, outcome, session, t, text
+from ui.text import plain
 
 AREA = "settings"  # where the page shows how the last change went
 ACTIONS = ("routing.edit", "clocks.edit", "templates.edit", "audit.read")
@@ -153,7 +154,7 @@ def _templates(user) -> None:
     if not rows:
         st.info(t("settings.templates.none"))
     for row in rows:
-        with st.expander(row.title):
+        with st.expander(plain(row.title)):
             with st.form(f"template_form_{row.id}"):
                 st.text_input(t("settings.templates.title"), value=row.title, key=f"template_title_{row.id}",
                               max_chars=routing.MAX_TITLE)

@@ -6,6 +6,7 @@ from qingxi import accounts
 from qingxi.accounts import User
 from ui import current_user, engine, lang, outcome, session_token, single_sign_on, t
 from ui.forms import post_form
+from ui.text import plain
 
 
 def _error() -> str | None:
@@ -30,12 +31,12 @@ def render() -> None:
     if single_sign_on():
         st.button(t("signin.sso_text.button"), icon=":material/key:", on_click=st.login)
         if st.user.get("is_logged_in", False):
-            st.warning(t("signin.sso_text.unknown", email=st.user.get("email", "")))  # signed on, but no account here
+            st.warning(t("signin.sso_text.unknown", email=plain(st.user.get("email", ""))))  # signed on, but no account here
     st.caption(t("signin.signin_note"))
 
 
 def sign_out_box(user: User) -> None:
-    st.caption(t("signin.signed_in_as", name=user.display_name))
+    st.caption(t("signin.signed_in_as", name=plain(user.display_name)))
     if session_token():
         post_form("/auth/logout", t("signin.signout"), key="signout_form", hidden={"lang": lang()})
     else:  # came in through single sign-on
@@ -47,9 +48,9 @@ def account() -> None:
     if user is None:
         st.info(t("signin.signed_out"))
         return
-    st.title(user.display_name)
-    st.markdown(t("signin.account_line", username=user.username, role=t(f"signin.role.{user.role}"),
-                  unit=user.unit.name if user.unit else t("signin.no_unit")))
+    st.title(plain(user.display_name))
+    st.markdown(t("signin.account_line", username=plain(user.username), role=t(f"signin.role.{user.role}"),
+                  unit=plain(user.unit.name) if user.unit else t("signin.no_unit")))
     if user.must_change_password:  # a one-time password (invitation or reset): nothing else until changed
         st.warning(t("signin.must_change"), icon=":material/key:")
     if ui.session_token():  # a password account (single sign-on accounts change theirs at the provider)

@@ -4,6 +4,7 @@ import streamlit as st
 from qingxi.core import permissions, places, qr
 from qingxi.reports import signs
 from ui import current_user, lang, session, t
+from ui.text import plain
 
 
 def render() -> None:
@@ -27,5 +28,5 @@ def render() -> None:
     cols = st.columns(3)
     for i, sheet in enumerate(sheets):
         with cols[i % 3].container(border=True):
-            st.markdown(f"**{sheet.title}**")
+            st.markdown(f"**{plain(sheet.title)}**")
             st.image(qr.png(sheet.url, scale=4), caption=sheet.subtitle)

@@ -6,7 +6,7 @@ from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
 from ui import code_form, engine, labels, outcome, proposals, routes, t, text, upload
-from ui.proposals import plain
+from ui.text import plain
 
 
 def render() -> None:
@@ -38,7 +38,7 @@ def _summary(status: track.Status) -> None:
     """Where it stands, in plain words, and what happens next."""
     st.header(t(f"track.now.{status.state}"))
     st.markdown(t(f"track.next.{status.state}"))
-    st.markdown(f"**{t(f'category.{status.category}')}** · {text.place(status.village, status.river_km, status.bank)}")
+    st.markdown(f"**{t(f'category.{status.category}')}** · {plain(text.place(status.village, status.river_km, status.bank))}")
     st.caption(t("track.filed", when=text.when(status.created_at), n=status.supporters))
     if status.public_name:
         st.caption(t("track.by", name=plain(status.public_name)))
@@ -78,7 +78,7 @@ def _proposals(code: str) -> None:
 def _cleaned_by(code: str) -> None:
     """The volunteer clean-up days that cleared this report, each a link to its page."""
     for ev in cu.cleaned_by(engine(), code):
-        routes.link(routes.CLEANUPS, t("cleanups.cleaned_by", title=ev.title, date=text.when(ev.starts_at)[:10]),
+        routes.link(routes.CLEANUPS, t("cleanups.cleaned_by", title=plain(ev.title), date=text.when(ev.starts_at)[:10]),
                     ":material/volunteer_activism:", id=ev.id)
 
 

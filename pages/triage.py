@@ -10,7 +10,7 @@ from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
 from qingxi.reports.triage import QueueFilter, SearchFilter
 from ui import current_user, engine, labels, outcome, session, t, text, upload
-from ui.proposals import plain
+from ui.text import plain
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
               "skipped": ":gray[–]"}
@@ -108,7 +108,7 @@ def _row(item: triage.QueueItem) -> None:
     overdue = any(c.state == "overdue" for c in item.clocks)
     with st.container(border=True):
         head, act = st.columns([5, 1])
-        title = f"#{item.id} · {t(f'category.{item.category}')} · {t(f'state.{item.state}')} · {item.village or '—'}"
+        title = f"#{item.id} · {t(f'category.{item.category}')} · {t(f'state.{item.state}')} · {plain(item.village or '—')}"
         head.markdown(f":red[**{title}**]" if overdue else f"**{title}**")  # overdue glows
         head.caption(" ".join(f"{CLOCK_MARK[c.state]} {t(f'triage.clock.{c.name}')}" for c in item.clocks)
                      + f" · {t(f'triage.priority.{item.priority}')} · {text.age(item.created_at)}"
@@ -125,7 +125,7 @@ def _detail(user, report_id: int) -> None:
         return
     d = read.value
     st.subheader(f"#{d.id} · {t(f'category.{d.category}')}")
-    st.markdown(f"{t(f'state.{d.state}')} · {text.place(d.village, d.river_km, d.bank)}")
+    st.markdown(f"{t(f'state.{d.state}')} · {plain(text.place(d.village, d.river_km, d.bank))}")
     if d.off_river:
         st.warning(t("triage.off_river"))
     st.text(d.description or "—")

@@ -8,6 +8,7 @@ from qingxi import cleanups as cu
 from qingxi.core import places
 from qingxi.core.settings import current as settings
 from ui import engine, lang, layers, outcome, session, t, text
+from ui.text import plain
 
 
 def act(area: str, done: str, action, *args, **kw) -> outcome.Outcome:
@@ -21,7 +22,8 @@ def when(ev: cu.Event) -> str:
 
 
 def meeting(ev: cu.Event) -> str:
-    return cu.meeting_place(ev, lang())
+    """Where volunteers meet, for markdown (a village's name escaped)."""
+    return plain(cu.meeting_place(ev, lang()))
 
 
 def section(ev: cu.Event) -> str:

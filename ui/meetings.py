@@ -6,6 +6,7 @@ import streamlit as st
 
 from qingxi import meetings as mt
 from ui import engine, routes, t
+from ui.text import plain
 
 
 def overdue_commitments(user) -> None:
@@ -36,7 +37,7 @@ def deputy_panel(user) -> None:
     villages, said = mt.deputy_home(engine(), user)
     if not villages:
         return
-    st.subheader(t("meetings.deputy_villages", names="、".join(name for _, name in villages)))
+    st.subheader(t("meetings.deputy_villages", names=plain("、".join(name for _, name in villages))))
     pledge_ui.chart(pledge.village_coverage(engine(), {code for code, _ in villages}))
     if not said:
         st.caption(t("meetings.no_village_opinions"))
@@ -44,7 +45,7 @@ def deputy_panel(user) -> None:
         with st.container(border=True):
             state = t(f"meetings.status.{o.status}") if o.status else (
                 t(f"meetings.kinds.{o.kind}") if o.kind else t("meetings.no_response"))
-            st.caption(f"{o.village} · {state}")
+            st.caption(f"{plain(o.village)} · {state}")
             st.text(f"{o.topic}\n{o.text}")
 
 

@@ -1,19 +1,22 @@
-"""Proposal pieces shared by the pages that list proposals: a link to one, where it stands in a line,
-and user text made safe inside markdown."""
+"""Proposal pieces shared by the pages that list proposals: a link to one and where it stands in a
+line (typed names escaped with ui.text.plain)."""
 from __future__ import annotations
 
 from qingxi import proposals as P
 from ui import routes, t, text
+from ui.text import plain
 
 
 def link(row: P.Row, label: str | None = None) -> None:
-    routes.link(routes.PROPOSAL, label or f"{row.number} · {row.title}", ":material/description:", id=row.id)
+    """A link to the proposal's page; its number and title (as typed) unless `label` is given."""
+    routes.link(routes.PROPOSAL, label or plain(f"{row.number} · {row.title}"), ":material/description:", id=row.id)
 
 
 def state_line(row: P.Row) -> str:
+    """Where the proposal stands, as markdown: the holder's name (a unit or a deputy) escaped."""
     parts = [t(f"proposals.state.{row.state}")]
     if row.holder_kind:
-        parts.append(f'{t("proposals.holder_name")}: {row.holder or t(f"proposals.holder.{row.holder_kind}")}')
+        parts.append(f'{t("proposals.holder_name")}: {plain(row.holder or t(f"proposals.holder.{row.holder_kind}"))}')
     if row.deadline is not None:
         parts.append(f'{t("proposals.deadline")} {text.when(row.deadline)[:10]}')
     if row.days_left is not None:
@@ -22,11 +25,3 @@ def state_line(row: P.Row) -> str:
     if row.tracking:
         parts.append(t("proposals.tracking"))
     return " · ".join(parts)
-
-
-def plain(value: str) -> str:
-    """User text inside markdown: escape what markdown would act on."""
-    out = str(value)
-    for ch in "\\`*_{}[]<>()#+-.!|~$:":
-        out = out.replace(ch, "\\" + ch)
-    return out

@@ -1,4 +1,4 @@
-"""Plain-words formatting shared by pages (dates, ages, places)."""
+"""Plain-words formatting shared by pages (dates, ages, places), and `plain`: what a person typed, made\nsafe inside markdown."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,3 +37,13 @@ def place(village: str | None, km: float | None, bank: str | None, distance_m: f
     if distance_m is not None:
         parts.append(t("place.distance", m=round(distance_m)))
     return " · ".join(parts)
+
+
+def plain(value: str) -> str:
+    """What a person typed, inside markdown (titles, captions, alerts, labels of links, buttons and
+    progress bars all render markdown): escape everything markdown or HTML would act on, so it reads
+    literally and never becomes an image, a link, emphasis or a tag."""
+    out = str(value)
+    for ch in "\\`*_{}[]<>()#+-.!|~$:":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -100,7 +100,7 @@ def test_signboard_link_preselects_the_place(app_env):
     at = form(village="331022003302")
     assert "流源村" in at.success[0].value
     at = form(km="2.5")
-    assert "第 2.50 公里" in at.success[0].value
+    assert "第 2.50 公里" in at.success[0].value.replace("\\", "")  # as it reads (escaped markdown)
     at = form(km="99")
     assert "无法识别" in at.warning[0].value
 
@@ -212,5 +212,5 @@ def test_too_many_or_too_big_files_are_refused_before_any_is_decoded(app_env, mo
     monkeypatch.setattr(photos, "MAX_BYTES", 1000)  # any real photo is "too big" now
     at = form()
     at.file_uploader[0].upload("big.jpg", jpeg((640, 480), gps=ON_RIVER), "image/jpeg").run()
-    assert not at.exception and at.error[0].value == "big.jpg: 照片超过 20 MB，请换一张或压缩后再传。"
+    assert not at.exception and at.error[0].value.replace("\\", "") == "big.jpg: 照片超过 20 MB，请换一张或压缩后再传。"
     assert decoded == []
