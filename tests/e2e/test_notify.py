@@ -1,7 +1,9 @@
 """Nobody has to keep looking (issue 15), in Chromium: a villager on a phone-sized screen files an
 urgent (sewage) report and asks to hear back; the worker (`python -m qingxi worker`, as `make run`
 starts it) tells the duty group's DingTalk-like robot within seconds — village, river km and a desk
-link that opens the report on the desk — and, once staff close it as fixed, texts the villager."""
+link that opens the report on the desk — and, once staff close it as fixed, texts the villager.
+A deputy gives an e-mail address on their account page and gets the "answered, awaiting your
+evaluation" message at a local SMTP server, its link opening the proposal."""
 from __future__ import annotations
 
 import subprocess
@@ -13,12 +15,16 @@ from sqlalchemy import select
 
 from db import accounts_queries
 from db.engine import make_engine, session_scope
-from db.models import Report, Village
+from db.models import CongressSession, Report, Village
+from qingxi import proposals as P
+from qingxi.core import clock
+from qingxi.proposals.rules import local_day
 from qingxi.reports import triage
 from tests.support.browser import dismiss_first_start_notice, rerun_by, sign_in, wait_idle
 from tests.support.dingtalk import process_env, robots
 from tests.support.photo_samples import gps_ifd, jpeg
 from tests.support.servers import ROOT, Server
+from tests.support.smtp import smtp_server
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -117,6 +123,56 @@ def test_an_urgent_report_alerts_the_duty_group_within_seconds_and_the_villager_
             assert f"您上报的问题（排污口排水，{village}）有新进展：已解决" in fixed.text
             assert fixed.text.rstrip().endswith(f"{server.url}/track?code={code}")
             assert len([m for m in duty.messages if f"report={rid}" in m.text]) == 1  # the group heard once
+            engine.dispose()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(30)
+            log.close()
+            server.stop()
+
+
+def test_a_deputy_gives_an_email_address_and_hears_their_proposal_awaits_evaluation(chromium, tmp_path):
+    with smtp_server() as inbox:
+        server = Server(tmp_path, demo=True, **KEY)
+        worker, log = None, (tmp_path / "worker.log").open("w")
+        try:
+            env = {**server.env, "QINGXI_PUBLIC_URL": server.url}
+            cli(env, "channel", "add", "邮件", inbox.mailto_url(), "--events", "proposal.answered", "--person")
+            worker = subprocess.Popen([sys.executable, "-m", "qingxi", "worker"], cwd=ROOT, env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+            page = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
+            sign_in(page, server.url, "demo-deputy", server.demo_password("demo-deputy"))
+            page.goto(f"{server.url}/account?lang=zh")
+            wait_idle(page)
+            page.get_by_role("heading", name="接收通知").wait_for(timeout=30_000)
+            page.get_by_text("还没有填写：不会给您发送通知。").wait_for()
+            page.get_by_role("textbox", name="邮箱或手机号").fill("zhou.deputy@example.org")
+            rerun_by(page, page.get_by_role("button", name="保存", exact=True).click)
+            page.get_by_text("已保存。").wait_for(timeout=30_000)
+            assert page.get_by_text("不会给您发送任何消息").count() == 0  # a channel for e-mail exists
+
+            engine = make_engine(server.env["DATABASE_URL"])
+            with session_scope(engine) as s:
+                staff = accounts_queries.user_by_name(s, "demo-staff")
+                handler = accounts_queries.user_by_name(s, "demo-handler")
+                deputy = accounts_queries.user_by_name(s, "demo-deputy")
+                congress = s.scalar(select(CongressSession.id).limit(1))
+            pid = P.file(engine, staff, title="关于清溪步道护栏的建议", body="建议加装护栏。", session_id=congress,
+                         lead_deputy_id=deputy.id)
+            P.assign(engine, staff, pid, handler.unit_id)
+            P.sign(engine, handler, pid)
+            P.log_contact(engine, handler, pid, local_day(clock.now()), "phone", "电话听取代表意见。")
+            P.answer(engine, handler, pid, "B", "已列入明年计划。")
+            mail = until(lambda: next(iter(inbox.received()), None), 60, "the deputy's e-mail")
+            assert mail.to == ["zhou.deputy@example.org"] and mail.subject == "【清溪卫士】建议已答复，待代表评价"
+            link = f"{server.url}/proposal?id={pid}"
+            assert "您领衔的建议“关于清溪步道护栏的建议”已答复，请登录查看并评价。" in mail.text
+            assert mail.text.strip().endswith(link)
+            page.goto(link)
+            wait_idle(page)
+            page.get_by_role("heading", name="关于清溪步道护栏的建议").wait_for(timeout=30_000)
+            assert len(inbox.received()) == 1
             engine.dispose()
         finally:
             if worker is not None:
