@@ -3,12 +3,14 @@ urgent (sewage) report and asks to hear back; the worker (`python -m qingxi work
 starts it) tells the duty group's DingTalk-like robot within seconds — village, river km and a desk
 link that opens the report on the desk — and, once staff close it as fixed, texts the villager.
 A deputy gives an e-mail address on their account page and gets the "answered, awaiting your
-evaluation" message at a local SMTP server, its link opening the proposal."""
+evaluation" message at a local SMTP server, its link opening the proposal. A volunteer waitlisted on
+a phone gets the promotion and the day-before reminder on their sign-up phone."""
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from db import accounts_queries
 from db.engine import make_engine, session_scope
 from db.models import CongressSession, Report, Village
+from qingxi import cleanups as cu
 from qingxi import proposals as P
 from qingxi.core import clock
 from qingxi.proposals.rules import local_day
@@ -173,6 +176,59 @@ def test_a_deputy_gives_an_email_address_and_hears_their_proposal_awaits_evaluat
             wait_idle(page)
             page.get_by_role("heading", name="关于清溪步道护栏的建议").wait_for(timeout=30_000)
             assert len(inbox.received()) == 1
+            engine.dispose()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(30)
+            log.close()
+            server.stop()
+
+
+def test_a_waitlisted_volunteer_hears_of_the_promotion_and_gets_the_day_before_reminder(chromium, tmp_path):
+    volunteer = "13912345678"
+    with robots(1) as (sms,):
+        server = Server(tmp_path, demo=True, **KEY)
+        worker, log = None, (tmp_path / "worker.log").open("w")
+        try:
+            env = process_env(sms, {**server.env, "QINGXI_PUBLIC_URL": server.url})
+            cli(env, "channel", "add", "短信", sms.url().rstrip("/") + "/{to}/", "--events",
+                "cleanup.promoted,cleanup.reminder", "--person")
+            engine = make_engine(server.env["DATABASE_URL"])
+            with session_scope(engine) as s:
+                staff = accounts_queries.user_by_name(s, "demo-staff")
+            start = clock.now().replace(microsecond=0) + timedelta(hours=20)  # the day-before reminder is due
+            cid = cu.create(engine, staff, cu.Plan(title="清溪一人清理日", starts_at=start,
+                                                   ends_at=start + timedelta(hours=2), km_from=1.0, km_to=1.5,
+                                                   capacity=1, meeting_km=1.0, equipment=["手套"]))
+            cu.publish(engine, staff, cid)
+            first = cu.sign_up(engine, cid, "林小溪", "13812345678")  # the one seat goes first
+
+            page = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+            page.goto(f"{server.url}/cleanups?id={cid}")
+            wait_idle(page)
+            dismiss_first_start_notice(page)
+            page.get_by_role("heading", name="清溪一人清理日").wait_for(timeout=30_000)
+            page.get_by_role("textbox", name="姓名").fill("王阿婆")
+            page.get_by_role("textbox", name="手机号码").fill(volunteer)
+            page.get_by_role("button", name="提交报名").click()
+            page.get_by_text("名额已满，您在候补名单第 1 位。").wait_for(timeout=30_000)
+            code = page.locator(".qx-code").inner_text().strip()
+
+            cu.cancel_signup(engine, first.code)  # the seat frees up: she moves up
+            worker = subprocess.Popen([sys.executable, "-m", "qingxi", "worker"], cwd=ROOT, env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+            texts = until(lambda: [m.text for m in list(sms.messages)] if len(sms.messages) >= 2 else None, 60,
+                          "the promotion and the reminder")
+            assert {tuple(m.body["at"]["atMobiles"]) for m in sms.messages} == {(volunteer,)}
+            assert all(m.signed for m in sms.messages)
+            promoted = next(x for x in texts if "候补转为正式" in x)
+            reminder = next(x for x in texts if "提醒" in x)
+            assert f"cleanup-signup?code={code}" in promoted and f"cleanup-signup?code={code}" in reminder
+            assert "清溪一人清理日" in reminder
+            page.goto(promoted.rsplit("：", 1)[-1].strip())  # the link in the text opens her own page
+            wait_idle(page)
+            page.get_by_text("好消息：您已从候补名单递补成功，名额已为您保留！").wait_for(timeout=30_000)
             engine.dispose()
         finally:
             if worker is not None:
