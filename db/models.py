@@ -116,6 +116,9 @@ class User(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     # A one-time password (an invitation, an admin's reset) must be replaced at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Where messages addressed to this person go (a deputy's proposal events): an e-mail address or a
+    # phone, seen by the person and admins only (qingxi.accounts.contact), never in a group message.
+    contact: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     unit: Mapped[Unit | None] = relationship()
 

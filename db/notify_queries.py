@@ -12,7 +12,18 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Cleanup, NotifyChannel, NotifyDelivery, NotifyEvent, Proposal, Report, Signup, Unit, Village
+from db.models import (
+    Cleanup,
+    NotifyChannel,
+    NotifyDelivery,
+    NotifyEvent,
+    Proposal,
+    Report,
+    Signup,
+    Unit,
+    User,
+    Village,
+)
 
 
 def add_event(s: Session, row: NotifyEvent) -> bool:
@@ -104,13 +115,20 @@ def add_deliveries(s: Session, rows: Sequence[NotifyDelivery]) -> None:
     s.flush()
 
 
-# People addressed by an event: a volunteer's sign-up phone (and the code of their own page).
-PERSON_EVENTS = ("report.update", "cleanup.promoted", "cleanup.reminder", "cleanup.cancelled")
+# People addressed by an event: a reporter's or a volunteer's phone (and the code of their own
+# page), a deputy's account contact (their proposal's page needs no code).
+PERSON_EVENTS = ("report.update", "cleanup.promoted", "cleanup.reminder", "cleanup.cancelled",
+                 "proposal.assigned", "proposal.answered", "proposal.deadline")
 
 
 def people_for(s: Session, event: str, payload: dict) -> list[tuple[str, str]]:
-    """(phone, code of their own page) of everyone an event is about: the reporter who asked to
-    hear back, volunteers by their sign-up phone (walk-ins without a phone get nothing)."""
+    """(phone or e-mail address, code of their own page) of everyone an event is about: the
+    reporter who asked to hear back, volunteers by their sign-up phone (walk-ins without a phone
+    get nothing), the lead deputy of a proposal by their account's contact (an enabled account)."""
+    if event.startswith("proposal."):
+        stmt = select(User.contact).join(Proposal, Proposal.lead_deputy_id == User.id).where(
+            Proposal.id == payload.get("proposal_id"), User.contact.is_not(None), User.disabled.is_(False))
+        return [(contact, "") for contact in s.scalars(stmt)]
     if event == "report.update":
         stmt = select(Report.reporter_phone, Report.code).where(
             Report.id == payload.get("report_id"), Report.hear_back.is_(True), Report.reporter_phone.is_not(None))
@@ -127,9 +145,10 @@ def people_for(s: Session, event: str, payload: dict) -> list[tuple[str, str]]:
     return [(phone, code) for phone, code in s.execute(stmt.order_by(Signup.id))]
 
 
-def person_channel_ready(s: Session) -> bool:
-    return s.scalar(select(NotifyChannel.id).where(NotifyChannel.audience == "person",
-                                                   NotifyChannel.paused.is_(False)).limit(1)) is not None
+def person_channels(s: Session) -> list[NotifyChannel]:
+    """The live channels for people (SMS / e-mail gateways)."""
+    return list(s.scalars(select(NotifyChannel).where(NotifyChannel.audience == "person",
+                                                      NotifyChannel.paused.is_(False)).order_by(NotifyChannel.id)))
 
 
 # ---------------------------------------------------------------- delivery

@@ -1,5 +1,6 @@
 """Accounts (admins only): who has an account, invite someone, disable an account, change a role,
-reset a forgotten password (a one-time password, shown once)."""
+set where someone's notifications go (their contact), reset a forgotten password (a one-time
+password, shown once)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -27,6 +28,10 @@ def _save_role(user_id: int) -> None:
     _act(accounts.set_role, user_id, v[f"role_{user_id}"], v[f"unit_{user_id}"], done="accounts.role_saved")
 
 
+def _save_contact(user_id: int) -> None:
+    _act(accounts.set_contact, user_id, st.session_state[f"contact_{user_id}"], done="accounts.contact_saved")
+
+
 def _notice() -> None:
     """How the last action went; an invitation's or a reset's one-time password, this once."""
     done = outcome.show(AREA)
@@ -48,7 +53,8 @@ def render() -> None:
     role_label = labels("signin.role")
     st.dataframe([{t("accounts.col.username"): p.username, t("accounts.col.name"): p.display_name,
                    t("accounts.col.role"): role_label(p.role), t("accounts.col.unit"): p.unit.name if p.unit else "",
-                   t("accounts.col.disabled"): p.disabled} for p in people], hide_index=True)
+                   t("accounts.col.contact"): p.contact or "", t("accounts.col.disabled"): p.disabled}
+                  for p in people], hide_index=True)
     unit_label = lambda unit_id: units.get(unit_id, t("signin.no_unit"))  # noqa: E731
 
     st.subheader(t("accounts.invite_title"))
@@ -73,6 +79,10 @@ def render() -> None:
         st.selectbox(t("accounts.col.unit"), options, key=f"unit_{chosen}", format_func=unit_label,
                      index=options.index(person.unit_id) if person.unit_id in options else 0)
         st.form_submit_button(t("accounts.save_role"), on_click=_save_role, args=(chosen,))
+    with st.form(f"contact_form_{chosen}"):
+        st.text_input(t("accounts.contact"), value=person.contact or "", key=f"contact_{chosen}",
+                      max_chars=accounts.MAX_CONTACT)
+        st.form_submit_button(t("accounts.save_contact"), on_click=_save_contact, args=(chosen,))
     # What cannot be taken back by the person asks once, and is never the highlighted button.
     name = plain(person.display_name)  # as typed, never markup
     with st.popover(t("accounts.reset_password"), icon=":material/key:"):

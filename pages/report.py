@@ -35,8 +35,9 @@ def render() -> None:
     if where and category:
         _duplicates(category, where, uploads[0][0] if uploads else None, n)
     name, phone, visibility = _who(n)
-    hear_back = bool(phone.strip()) and notify.reaches_people(engine()) and st.checkbox(t("notify.hear_back"),
-                                                                                      key=f"hear{n}")
+    # offered only when a text can reach them: a live SMS channel for people that takes report updates
+    hear_back = (bool(phone.strip()) and notify.reaches_people(engine(), "phone", ("report.update",))
+                 and st.checkbox(t("notify.hear_back"), key=f"hear{n}"))
     accept = bool(where and where.problem) and st.checkbox(t("report.accept_problem"), key=f"accept{n}")
     if st.button(t("report.send"), type="primary", icon=":material/send:", width="stretch"):
         _send(Submission([u for u, _ in uploads], category or "", where, size, cleaned, words, name, phone,

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from qingxi import accounts
+from qingxi import accounts, notify
 from qingxi.accounts import User
 from ui import current_user, engine, lang, outcome, session_token, single_sign_on, t
 from ui.forms import post_form
@@ -55,6 +55,32 @@ def account() -> None:
         st.warning(t("signin.must_change"), icon=":material/key:")
     if ui.session_token():  # a password account (single sign-on accounts change theirs at the provider)
         change_password_form()
+    if not must_change(user):
+        contact_form(user)
+
+
+CONTACT_AREA = "contact"  # where the account page shows how the last contact change went
+PERSON_EVENTS = ("proposal.assigned", "proposal.answered", "proposal.deadline")  # what comes to an account
+
+
+def _save_contact() -> None:
+    outcome.act(CONTACT_AREA, lambda: accounts.set_own_contact(engine(), current_user(), st.session_state.own_contact),
+                t("signin.contact.saved"))
+
+
+def contact_form(user: User) -> None:
+    """Where messages addressed to this person go, and whether any channel can take them there."""
+    st.subheader(t("signin.contact.title"))
+    outcome.show(CONTACT_AREA)
+    with st.form("own_contact_form"):
+        st.text_input(t("signin.contact.label"), value=user.contact or "", key="own_contact",
+                      max_chars=accounts.MAX_CONTACT, help=t("signin.contact.help"))
+        st.form_submit_button(t("signin.contact.save"), on_click=_save_contact)
+    kind = accounts.contact_kind(user.contact)
+    if kind is None:
+        st.caption(t("signin.contact.unset"))
+    elif not notify.reaches_people(engine(), kind, PERSON_EVENTS):
+        st.info(t("signin.contact.none_for_kind", kind=t(f"signin.contact.kind.{kind}")), icon=":material/notifications_off:")
 
 
 AREA = "password"  # where the account page shows how the last change went

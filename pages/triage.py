@@ -9,7 +9,7 @@ from qingxi.core import permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import CATEGORIES, OPEN_STATES, State, routing, triage
 from qingxi.reports.triage import QueueFilter, SearchFilter
-from ui import current_user, engine, labels, outcome, session, t, text, upload
+from ui import current_user, engine, labels, outcome, params, session, t, text, upload
 from ui.text import plain
 
 CLOCK_MARK = {"met": ":green[●]", "late": ":orange[●]", "running": ":gray[○]", "overdue": ":red[●]",
@@ -23,6 +23,7 @@ def render() -> None:
         return
     st.title(t("triage.title"))
     outcome.show("triage")
+    _linked()
     with session() as s:
         villages = routing.villages(s)
         units = accounts.units(s)
@@ -39,6 +40,20 @@ def render() -> None:
     for item in queue.items:
         _row(item)
     _pager("desk_page", queue.page, queue.pages, queue.total)
+
+
+def _linked() -> None:
+    """The desk link in a group message (`/triage?report=ID`) opens that report, once for each
+    address: choosing another report afterwards is not undone by the address still holding it."""
+    raw = st.query_params.get("report")
+    if raw is None or st.session_state.get("desk_linked") == raw:
+        return
+    st.session_state["desk_linked"] = raw
+    found = params.id_param("report")
+    if found is None:
+        st.error(t("triage.error.not_found"))  # a mistyped or made-up address: a calm notice
+        return
+    st.session_state["desk_report"] = found
 
 
 def _pager(key: str, page: int, pages: int, total: int) -> None:

@@ -74,3 +74,12 @@ def people(engine):
     from tests.support.people import make_people
 
     return make_people(engine)
+
+
+@pytest.fixture
+def notify_key(monkeypatch):
+    """A known key for the notification channels' sealed URLs (qingxi.notify.vault)."""
+    monkeypatch.setenv("QINGXI_NOTIFY_KEY", "a test passphrase")
+    settings.current.cache_clear()
+    yield
+    settings.current.cache_clear()

@@ -1,6 +1,6 @@
 """What admins do with accounts, each in qingxi.core.acting and audited (never a password or hash):
-invite (a one-time password), disable (every session ends at once), enable, change the role, and
-reset a forgotten password (a one-time password again). A one-time password must be changed at
+invite (a one-time password), disable (every session ends at once), enable, change the role, set
+the contact (qingxi.accounts.contact), and reset a forgotten password (a one-time password again). A one-time password must be changed at
 the next sign-in (qingxi.accounts.passwords)."""
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 
 from db import accounts_queries as queries
 from db.models import User
+from qingxi.accounts.contact import normalise as contact_of
+from qingxi.accounts.contact import store as store_contact
 from qingxi.accounts.users import AccountError, add_account, check_role, hash_password, public
 from qingxi.core.acting import Act, acting
 
@@ -69,6 +71,15 @@ def set_role(engine: Engine, admin: User, user_id: int, role: str, unit_id: int 
         before = public(c.user)
         c.user.role, c.user.unit_id = role, unit_id
         c.audit("user.role", before, public(c.user))
+
+
+def set_contact(engine: Engine, admin: User, user_id: int, contact: str | None) -> str | None:
+    """Set (or clear) someone's contact, as they could on their own account page."""
+    value = contact_of(contact)
+    with acting(engine, admin, "users.manage", context=Admin) as c:
+        _target(c, user_id)
+        store_contact(c, value)
+    return value
 
 
 def reset_password(engine: Engine, admin: User, user_id: int) -> str:

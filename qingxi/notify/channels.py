@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import apprise
 from sqlalchemy import Engine
@@ -12,7 +13,8 @@ from sqlalchemy import Engine
 from db import notify_queries as q
 from db.engine import session_scope
 from db.models import NotifyChannel
-from qingxi.core import permissions, places
+from qingxi import accounts
+from qingxi.core import permissions
 from qingxi.core.acting import acting, fresh_user
 from qingxi.core.outbox import EVENTS
 from qingxi.core.refusals import Refusal
@@ -53,14 +55,28 @@ def _events(events) -> str:
 
 
 SAMPLE_PHONE = "13800138000"
+SAMPLE_EMAIL = "someone@example.org"
+EMAIL_SCHEMES = ("mailto", "mailtos")
+
+
+def reaches(url: str) -> str:
+    """What a person channel's `{to}` takes: "email" for an e-mail channel (mailto://, mailtos://),
+    "phone" for any other (an SMS gateway). The URL's hint is enough to tell."""
+    return "email" if url.partition("://")[0].strip().lower() in EMAIL_SCHEMES else "phone"
+
+
+def addressed(url: str, to: str) -> str:
+    """A person channel's URL with the person's phone or e-mail address in place of `{to}`."""
+    return url.replace("{to}", quote(to, safe="@."))
 
 
 def check_url(url: str, audience: str = "group") -> None:
-    """apprise must know the URL; a person channel's has `{to}` where the person's phone goes."""
+    """apprise must know the URL; a person channel's has `{to}` where the person's phone or e-mail
+    address goes."""
     if audience == "person":
         if "{to}" not in (url or ""):
             raise NotifyError("person_needs_to")
-        url = url.replace("{to}", SAMPLE_PHONE)
+        url = addressed(url, SAMPLE_EMAIL if reaches(url) == "email" else SAMPLE_PHONE)
     if not url or not apprise.Apprise().add(url.strip()):
         raise NotifyError("bad_url")
 
@@ -162,23 +178,29 @@ def send(url: str, title: str, body: str) -> str | None:
 
 def test(engine: Engine, user, name: str, lang: str = "zh", *, to: str | None = None) -> None:
     """Send a test message straight away; a failure is a refusal with what went wrong. A channel
-    for people is tested on a phone the admin gives (`to`), never on anyone else's."""
+    for people is tested on a phone or e-mail address the admin gives (`to`), never on anyone else's."""
     with _manage(engine, user) as c:
         row = _named(c, name)
         url = vault.open_url(row.url_secret)
     if url is None:
         raise NotifyError("unreadable")
     if row.audience == "person":
-        if not to or not places.phone_ok(to):
+        try:
+            to = accounts.normalise_contact(to)
+        except accounts.AccountError:
+            to = None
+        if to is None or accounts.contact_kind(to) != reaches(url):
             raise NotifyError("test_needs_phone")
-        url = url.replace("{to}", places.normalise_phone(to))
+        url = addressed(url, to)
     error = send(url, *messages.test_message(lang))
     if error is not None:
         raise NotifyError("test_failed", error=error)
 
 
-def reaches_people(engine: Engine) -> bool:
-    """Whether messages addressed to a person can go out (a live person channel exists): without
-    one, nothing is queued for them and their page says so."""
+def reaches_people(engine: Engine, kind: str = "phone", events: tuple[str, ...] = ()) -> bool:
+    """Whether messages addressed to a person can go out: a live person channel for their kind of
+    contact ("phone" or "email") taking one of `events` (any, when none are named). Without one,
+    nothing is queued for them and their page says so."""
     with session_scope(engine) as s:
-        return q.person_channel_ready(s)
+        return any(reaches(row.url_hint) == kind and (not events or set(events) & set(row.events.split(",")))
+                   for row in q.person_channels(s))

@@ -65,10 +65,20 @@ def render(event: str, payload: dict | str, lang: str = "zh") -> tuple[str, str]
 
 
 def render_person(event: str, payload: dict | str, code: str, lang: str = "zh") -> tuple[str, str]:
-    """(title, body) of a message to one person: the state in plain words and their own page."""
+    """(title, body) of a message to one person: the state in plain words and their own page (a
+    deputy's own proposal)."""
     data = json.loads(payload) if isinstance(payload, str) else payload
-    values = _fields(data, lang) | {"link": status_url(code) if event.startswith("report.") else signup_url(code)}
+    values = _fields(data, lang) | {"link": _own_page(event, data, code)}
     return t(f"notify.title.{event}", lang, **values), t(f"notify.person.{event}", lang, **values)
+
+
+def _own_page(event: str, payload: dict, code: str) -> str:
+    """A reporter's tracking page, a volunteer's sign-up page, a deputy's proposal (after sign-in)."""
+    if event.startswith("report."):
+        return status_url(code)
+    if event.startswith("cleanup."):
+        return signup_url(code)
+    return _link(settings().public_url, payload)
 
 
 def digest(messages: list[tuple[str, str]], lang: str = "zh") -> tuple[str, str]:

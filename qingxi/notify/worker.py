@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from db import notify_queries as q
 from db.engine import session_scope, write_scope
 from db.models import NotifyChannel, NotifyDelivery
+from qingxi.accounts import contact_kind
 from qingxi.core import clock
 from qingxi.notify import channels, messages, schedule, vault
 
@@ -85,11 +86,13 @@ def fan_out(engine: Engine, now: datetime) -> int:
                 if ch.audience == "group":
                     rows.append(_delivery(e.id, ch.id, now))
                     continue
-                people = q.people_for(s, e.event, json.loads(e.payload))
-                for phone in dict.fromkeys(p for p, _ in people):  # one message per phone
-                    code = next(c for p, c in people if p == phone)
-                    rows.append(_delivery(e.id, ch.id, now, recipient=vault.seal(json.dumps({"to": phone, "code": code})),
-                                          recipient_key=vault.recipient_key(phone)))
+                kind = channels.reaches(ch.url_hint)  # an SMS gateway takes phones, e-mail addresses
+                people = [(to, code) for to, code in q.people_for(s, e.event, json.loads(e.payload))
+                          if contact_kind(to) == kind]
+                for to in dict.fromkeys(p for p, _ in people):  # one message per person
+                    code = next(c for p, c in people if p == to)
+                    rows.append(_delivery(e.id, ch.id, now, recipient=vault.seal(json.dumps({"to": to, "code": code})),
+                                          recipient_key=vault.recipient_key(to)))
         q.add_deliveries(s, rows)
         for e in events:
             e.fanned_out_at = now
@@ -135,11 +138,12 @@ def _release(engine: Engine, ids: list[int], at: datetime) -> None:
 
 
 def _addressed(url: str, delivery: NotifyDelivery, event) -> tuple[str, str, str]:
-    """(url, title, body): a group's message, or a person's with their phone in the URL."""
+    """(url, title, body): a group's message, or a person's with their phone or e-mail address in
+    the URL."""
     if delivery.recipient is None:
         return (url, *messages.render(event.event, event.payload))
     person = json.loads(vault.open_url(delivery.recipient) or "{}")
-    return (url.replace("{to}", person.get("to", "")),
+    return (channels.addressed(url, person.get("to", "")),
             *messages.render_person(event.event, event.payload, person.get("code", "")))
 
 

@@ -18,7 +18,7 @@ from db.engine import session_scope
 from db.models import NotifyChannel, NotifyDelivery, NotifyEvent, Report, Signup
 from qingxi import cleanups as cu
 from qingxi import notify
-from qingxi.core import outbox, settings
+from qingxi.core import outbox
 from qingxi.core.permissions import Denied
 from qingxi.notify import schedule, worker
 from qingxi.reports import intake, triage
@@ -29,12 +29,7 @@ from tests.support.photo_samples import jpeg
 _sizes = itertools.count(300)
 
 
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv("QINGXI_NOTIFY_KEY", "a test passphrase")
-    settings.current.cache_clear()
-    yield
-    settings.current.cache_clear()
+pytestmark = pytest.mark.usefixtures("notify_key")
 
 
 @pytest.fixture

@@ -93,3 +93,18 @@ def test_admin_resets_a_password_shown_once_that_must_be_changed(sign_in_as):
     assert accounts.sign_in(engine, "test-staff", password, "10.0.0.7")
     at.run()
     assert not at.code and not at.success  # shown once
+
+
+def test_admin_sets_someones_contact_for_notifications(sign_in_as):
+    deputy = sign_in_as("deputy", "zhou")
+    sign_in_as("admin")
+    at = open_page(open_app("en"), "accounts")
+    at.selectbox(key="manage_user").select(deputy.id).run()
+    at.text_input(key=f"contact_{deputy.id}").input("138 0013 8001")
+    at = next(b for b in at.button if b.label == "Save contact").click().run()
+    assert at.success[0].value == "Contact saved." and _user("zhou").contact == "13800138001"
+    assert "13800138001" in list(at.dataframe[0].value["Contact"])
+    at.text_input(key=f"contact_{deputy.id}").input("0576-83312345")  # a landline takes no text message
+    at = next(b for b in at.button if b.label == "Save contact").click().run()
+    assert at.error[0].value == "Give an e-mail address or an 11-digit mobile number."
+    assert _user("zhou").contact == "13800138001"

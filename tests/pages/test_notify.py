@@ -2,8 +2,8 @@
 channels (add, test, pause, remove) and never see a URL back; others are refused."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.models import NotifyChannel
@@ -124,6 +124,12 @@ def test_the_report_form_offers_to_hear_back_only_when_messages_can_reach_people
     at.text_input(key="phone0").input("13912345678").run()
     assert not [c for c in at.checkbox if c.key == "hear0"]  # no channel for people: not offered
     migrate.upgrade(engine())
+    notify.add(engine(), None, "sms-volunteers", "dingtalk://secret1@token1/{to}/", "cleanup.promoted", person=True)
+    notify.add(engine(), None, "mail", "mailto://127.0.0.1:2525?from=a@qingxi.example&to={to}", "report.update",
+               person=True)
+    at = _report_form()
+    at.text_input(key="phone0").input("13912345678").run()
+    assert not [c for c in at.checkbox if c.key == "hear0"]  # no text message channel takes report updates
     notify.add(engine(), None, "sms", "dingtalk://secret1@token1/{to}/", "report.update", person=True)
     at = _report_form()
     at.file_uploader[0].upload("river.jpg", jpeg((640, 480), gps=gps_ifd(121.398, 29.1492)), "image/jpeg").run()

@@ -101,3 +101,26 @@ def test_a_one_time_password_leaves_only_the_change_form_until_it_is_changed(sig
     at = _change(at, "password-1", STRONG, STRONG)
     assert at.success[0].value.startswith("Password changed.")
     assert {"accounts", "signs"} <= _paths(at) and not at.warning
+
+
+def test_a_deputy_sets_where_their_notifications_go_and_is_told_when_nothing_can_take_them(sign_in_as, monkeypatch):
+    from qingxi import notify
+    from qingxi.core.settings import current
+
+    monkeypatch.setenv("QINGXI_NOTIFY_KEY", "page test key")
+    current.cache_clear()
+    sign_in_as("deputy")
+    at = open_page(open_app("en"), "account")
+    assert "Notifications" in [h.value for h in at.subheader]
+    assert "Not given: no messages will be sent to you." in [c.value for c in at.caption]
+    at.text_input(key="own_contact").input("zhou@")
+    at = next(b for b in at.button if b.label == "Save").click().run()
+    assert [e.value for e in at.error] == ["Give an e-mail address or an 11-digit mobile number."]
+    at.text_input(key="own_contact").input("Zhou@Example.org")
+    at = next(b for b in at.button if b.label == "Save").click().run()
+    assert at.success[0].value == "Saved." and at.text_input(key="own_contact").value == "Zhou@Example.org"
+    assert at.info[0].value.startswith("No notification channel for e-mail is configured: nothing will be sent")
+    notify.add(_engine(), None, "mail", "mailto://127.0.0.1:2525?mode=insecure&from=a@qingxi.example&to={to}",
+               "proposal.answered", person=True)
+    at = open_page(open_app("en"), "account")
+    assert not at.info and at.text_input(key="own_contact").value == "Zhou@example.org"

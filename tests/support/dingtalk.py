@@ -3,9 +3,10 @@
 and an `errcode` answer. It can be told to fail (HTTP 500), stall, or rate-limit (errcode 130101),
 and it keeps every message it took, with whether its signature held.
 
-apprise's DingTalk plugin always posts to oapi.dingtalk.com (no custom host), so `pointed_at`
+apprise's DingTalk plugin always posts to oapi.dingtalk.com (no custom host), so `robots()`
 redirects that one class attribute to this receiver: apprise still builds, signs and posts the
-request itself, and the receiver checks it at the HTTP layer.
+request itself, and the receiver checks it at the HTTP layer. A separate process (a real
+`python -m qingxi worker`, a `streamlit run` server) gets the same redirect from `process_env`.
 """
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "a1b2c3d4e5f6token"
@@ -49,6 +52,7 @@ class Robot:
     fail_times: int = 0       # answer 500 this many more times, then ok
     messages: list[Message] = field(default_factory=list)
     hits: int = 0
+    endpoint: str = ""        # the robot URL apprise is pointed at (set by robots())
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, token: str = TOKEN, secret: str = SECRET) -> str:
@@ -120,9 +124,23 @@ def robots(count: int = 1):
     thread.start()
     original = NotifyDingTalk.notify_url
     NotifyDingTalk.notify_url = f"http://127.0.0.1:{server.server_port}/robot/send?access_token={{token}}"
+    for r in made:
+        r.endpoint = NotifyDingTalk.notify_url
     try:
         yield made
     finally:
         NotifyDingTalk.notify_url = original
         server.shutdown()
         server.server_close()
+
+
+REDIRECT = Path(__file__).resolve().parent / "dingtalk_redirect"
+
+
+def process_env(robot: Robot, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for another process whose DingTalk messages must reach `robot`'s server
+    (a sitecustomize on its PYTHONPATH redirects apprise's plugin there)."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(REDIRECT), env.get("PYTHONPATH", "")) if x)
+    env["QINGXI_TEST_DINGTALK_URL"] = robot.endpoint
+    return env
