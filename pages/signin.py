@@ -55,7 +55,7 @@ def account() -> None:
         st.warning(t("signin.must_change"), icon=":material/key:")
     if ui.session_token():  # a password account (single sign-on accounts change theirs at the provider)
         change_password_form()
-    if not must_change(user):
+    if not ui.must_change(user):
         contact_form(user)
 
 
