@@ -12,7 +12,7 @@ from qingxi.core import clock, limits, permissions
 from qingxi.core.settings import current as settings
 from qingxi.reports import dashboard
 from qingxi.reports.clocks import CLOCKS
-from ui import current_user, engine, labels, meetings, read_session, t, text
+from ui import alerts, current_user, engine, labels, meetings, read_session, t, text
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -34,6 +34,8 @@ def render() -> None:
     _open(o)
     _clocks(o)
     _overdue(o)
+    if permissions.can(current_user(), "notify.view"):
+        alerts.alert_times()  # the article's 30-second sign-off starts with the alert
     meetings.overdue_commitments(current_user())
     if permissions.can(current_user(), "limits.view"):
         _refusals()

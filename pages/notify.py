@@ -3,14 +3,12 @@ admins also manage the channels here (add, test message, pause, remove). URLs ar
 hint; every change goes through qingxi.notify, which checks the permission again."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import streamlit as st
 
 from qingxi import notify
-from qingxi.core import clock, permissions
+from qingxi.core import permissions
 from qingxi.core.outbox import EVENTS
-from ui import current_user, engine, labels, outcome, t
+from ui import alerts, current_user, engine, labels, outcome, t
 
 AREA = "notify"
 STATUSES = ("failed", "pending", "sending", "sent")
@@ -28,18 +26,10 @@ def render() -> None:
     st.title(t("notify.page.title"))
     outcome.show(AREA)
     st.caption(t("notify.page.intro"))
-    _alert_times()
+    alerts.alert_times()
     _sent()
     if permissions.can(user, "notify.manage"):
         _channels()
-
-
-def _alert_times() -> None:
-    times = notify.alert_times(engine(), current_user(), clock.now() - timedelta(days=30))
-    cols = st.columns(3)
-    cols[0].metric(t("notify.page.alerted"), times.reports)
-    cols[1].metric(t("notify.page.alert_median"), "—" if times.median_s is None else f"{times.median_s:.0f} s")
-    cols[2].metric(t("notify.page.alert_p95"), "—" if times.p95_s is None else f"{times.p95_s:.0f} s")
 
 
 def _sent() -> None:

@@ -15,7 +15,7 @@ Services record events in their own transaction with `qingxi.core.outbox.emit` /
 - `schedule.raise_due(engine, now)`: clock.due / clock.overdue and clean-up reminders, once each.
 - `messages.render(event, payload, lang)`: a group message's title and body (no personal data).
 - `sent(engine, user, ...)` / `resend(engine, user, delivery_id)` / `alert_times(engine, user, since)`
-  (from a report's filing to its first staff alert): the staff notifications page.
+  (from a report's filing to its first staff alert): the dashboard and the notifications page.
 - `cli.main(argv)`: `python -m qingxi worker|channel ...`.
 """
 from qingxi.notify.channels import (  # noqa: F401

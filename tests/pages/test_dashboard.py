@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.models import utcnow
+from qingxi.core import i18n
 from qingxi.core.settings import current
 from qingxi.reports import dashboard
 
@@ -47,6 +48,9 @@ def test_staff_and_deputies_see_the_service_figures(file_report, sign_in_as, rol
     assert o.open_total == 2 and o.week.new == 2
     metrics = [(m.label, m.value) for m in at.metric]
     assert metrics[0] == (open_label, "2")
-    assert [v for _, v in metrics] == [str(n) for n in (o.open_total, o.overdue_total, o.week.new, o.week.fixed,
-                                                        o.week.closed, o.month.new, o.month.fixed, o.month.closed)]
+    assert [v for _, v in metrics[:8]] == [str(n) for n in (o.open_total, o.overdue_total, o.week.new, o.week.fixed,
+                                                            o.week.closed, o.month.new, o.month.fixed, o.month.closed)]
+    # how fast the people on duty heard of a report (nothing sent yet): for staff, who see notifications
+    alerts = [i18n.t(f"notify.page.{k}", lang) for k in ("alerted", "alert_median", "alert_p95")]
+    assert metrics[8:] == (list(zip(alerts, ["0", "—", "—"])) if role == "staff" else [])
     assert len(at.get("vega_lite_chart")) >= 4  # state, village, category, river (no ratings yet)
