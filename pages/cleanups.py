@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qingxi import cleanups as cu
+from qingxi import notify
 from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import code_form, current_user, engine, lang, outcome, params, routes, session, t, text
@@ -99,6 +100,8 @@ def _form(ev: cu.Event) -> None:
                              placeholder=t("cleanups.no_group")) if groups else None
         companions = st.number_input(t("cleanups.companions"), min_value=0, value=0, step=1, key="su_companions")
         st.caption(t("cleanups.phone_note"))
+        reminded = notify.reaches_people(engine(), "phone", ("cleanup.reminder", "cleanup.promoted"))
+        st.caption(t("cleanups.reminders_on" if reminded else "cleanups.reminders_off"))
         if st.form_submit_button(t("cleanups.send"), type="primary", icon=":material/how_to_reg:", width="stretch"):
             _send(ev, (name, phone, village, group, int(companions)), wait=False)
     party = st.session_state.get(f"cleanup_party{ev.id}")

@@ -123,6 +123,19 @@ def test_sign_up_on_the_page_gives_a_code_and_its_page_shows_it(demo_db):
     assert [m.value for m in [*at.success, *at.info]] == ["已取消报名。"]
 
 
+def test_the_sign_up_form_says_whether_reminders_will_come_by_text(demo_db, monkeypatch):
+    from qingxi import notify
+
+    ev = demo_event("世界环境日")
+    shown = texts(page("list", id=ev.id))
+    assert "短信提醒暂未开通" in shown and "会发短信提醒你" not in shown  # no text channel: said, not promised
+    monkeypatch.setenv("QINGXI_NOTIFY_KEY", "page test key")
+    current.cache_clear()
+    notify.add(db(), None, "sms", "dingtalk://secret1@token1/{to}/", "cleanup.reminder,cleanup.promoted", person=True)
+    shown = texts(page("list", id=ev.id))
+    assert "清理日前一天和开始前两小时会发短信提醒你" in shown and "暂未开通" not in shown
+
+
 def test_a_full_day_puts_the_newcomer_on_the_waitlist_and_says_where(demo_db):
     ev = demo_event("入海口")
     assert ev.state == "full" and ev.waitlisted == 2
