@@ -124,6 +124,7 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def choose(page, box, option: str, in_form: bool = False) -> None:
     """Open a select box and pick an option (a click that lands during a rerun is lost: retry);
     outside a form, wait for the run the choice starts."""
+    wait_idle(page)  # a run still painting can show the box twice, the old one beside the new
     shown = box.locator("input")
     if shown.input_value() == option:
         return  # already chosen: nothing would run
