@@ -3,7 +3,7 @@ import streamlit as st
 
 from qingxi.core import permissions, places, qr
 from qingxi.reports import signs
-from ui import current_user, lang, session, t
+from ui import current_user, lang, routes, session, t
 
 
 def render() -> None:
@@ -17,7 +17,7 @@ def render() -> None:
         riverside = [code for code, on in places.riverside_flags(s).items() if on]
         codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get)
         posts = st.toggle(t("signs.posts"), value=True)
-        sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None)
+        sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None, routes.public_base())
     if not sheets:
         st.info(t("signs.none"))
         return
