@@ -8,6 +8,7 @@ from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
 from ui import engine, labels, layers, outcome, routes, session, t, text
 from ui.geolocation import locate_button
+from ui.phone_codes import remember
 from ui.visitor import who
 
 ICONS = {
@@ -243,6 +244,7 @@ def _receipt(receipt: intake.Receipt) -> None:
     st.image(picture, width=220, caption=t("report.qr_caption"))
     st.download_button(t("report.save_qr"), picture, file_name=f"qingxi-{receipt.code}.png", mime="image/png",
                        icon=":material/download:", key="save_qr")
+    remember("report", receipt.code)  # on this phone, for /track
     routes.link(routes.TRACK, t("report.follow"), ":material/search:", code=receipt.code)
     if st.button(t("report.another"), icon=":material/add_a_photo:"):
         del st.session_state["report_receipt"]
