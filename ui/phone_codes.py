@@ -40,11 +40,11 @@ def _clean(items) -> list[dict]:
 def phone_codes(key: str, add: list[dict] | None = None, forget: list[dict] | None = None) -> list[dict]:
     """Keep `add` on this phone, drop `forget`, and return what the phone keeps ([{kind, code}],
     oldest first; [] until the browser has answered once)."""
-    known = st.session_state.get(f"{key}_known", [])
+    known = _clean(st.session_state.get(f"{key}_known"))
     result = _component(data={"store": STORE, "add": add or [], "forget": forget or [], "known": known,
                               "most": MOST}, key=key, on_codes_change=lambda: None)
     answer = getattr(result, "codes", None) if result is not None else None
-    codes = known if answer is None else _clean(answer)
+    codes = known if answer is None else _clean(answer)  # the browser's word, checked like anything sent
     st.session_state[f"{key}_known"] = codes
     return codes
 
