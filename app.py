@@ -71,6 +71,22 @@ WORK = [
 ]
 
 
+# Every address only an account opens, with its title: so that such an address, opened by someone
+# else (signed out, or a role without it), is still a page here and not Streamlit's "Page not found".
+ACCOUNT_ONLY = [(path, title) for _, _, title, _, path in WORK] + [
+    (routes.MY_PROPOSALS, "proposals.nav_home"), (routes.ACCOUNT, "signin.nav_account"),
+    (routes.ACCOUNTS, "accounts.nav"), (routes.SETTINGS, "settings.nav")]
+
+
+def elsewhere(user: User | None, registered: list) -> list:
+    """The account-only addresses the menu leaves out, hidden: signed out, a sign-in that comes back
+    to the same address; signed in, a sentence saying this account may not open it."""
+    taken = {page.url_path for page in registered}
+    return [st.Page(signin.required(path) if user is None else signin.not_allowed, title=t(title),
+                    icon=":material/lock:", url_path=path, visibility="hidden")
+            for path, title in ACCOUNT_ONLY if path not in taken]
+
+
 def pages_for(user: User | None) -> dict[str, list]:
     """The menu: the portal for everyone, then the work this account may do, then the account
     (every url_path from ui.routes)."""
@@ -96,8 +112,9 @@ def pages_for(user: User | None) -> dict[str, list]:
                 url_path=routes.SIGNUP, visibility="hidden"),
     ]
     if user is None:
-        return {"": portal + [st.Page(signin.render, title=t("signin.nav_signin"), icon=":material/login:",
-                                      url_path=routes.SIGN_IN)]}
+        portal.append(st.Page(signin.render, title=t("signin.nav_signin"), icon=":material/login:",
+                              url_path=routes.SIGN_IN))
+        return {"": portal + elsewhere(user, portal)}
     if must_change(user):  # a one-time password: nothing but the change form until it is changed
         return {"": [st.Page(signin.account, title=t("signin.nav_account"), icon=":material/key:",
                              url_path=routes.ACCOUNT, default=True)]}
@@ -114,7 +131,8 @@ def pages_for(user: User | None) -> dict[str, list]:
     if permissions.can(user, "routing.edit"):
         account.append(st.Page(settings_page.render, title=t("settings.nav"), icon=":material/tune:",
                                url_path=routes.SETTINGS))
-    return {"": portal, **({t("nav.work"): work} if work else {}), t("signin.section"): account}
+    hidden = elsewhere(user, portal + work + account)
+    return {"": portal + hidden, **({t("nav.work"): work} if work else {}), t("signin.section"): account}
 
 
 # Expanded: staff have more pages than Streamlit shows before folding the rest under "View more".

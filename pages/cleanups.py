@@ -11,6 +11,7 @@ from qingxi.core import clock, permissions, places
 from qingxi.core.settings import current as settings
 from ui import code_form, current_user, engine, lang, outcome, params, routes, session, t, text
 from ui.cleanups import act, meeting, seats, section, section_map, when
+from ui.phone_codes import remember
 from ui.text import plain
 from ui.visitor import who
 
@@ -140,12 +141,14 @@ def _code_card(ev: cu.Event, code: str) -> None:
     st.markdown(t("cleanups.code_is"))
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{code}</div>",
                 unsafe_allow_html=True)
-    st.image(cu.signup_qr_png(code), width=200, caption=t("cleanups.qr_caption"))
+    base = routes.public_base()
+    remember("signup", code)  # on this phone, for /track
+    st.image(cu.signup_qr_png(code, base), width=200, caption=t("cleanups.qr_caption"))
     routes.link(routes.SIGNUP, t("cleanups.my_signup"), ":material/confirmation_number:", code=code)
-    st.download_button(t("cleanups.ics"), cu.calendar_file(ev, lang()), file_name=f"qingxi-cleanup-{ev.id}.ics",
+    st.download_button(t("cleanups.ics"), cu.calendar_file(ev, lang(), base), file_name=f"qingxi-cleanup-{ev.id}.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key=f"ics{ev.id}")
     st.caption(t("cleanups.reminder_label"))
-    st.code(cu.reminder_text(ev, lang(), code), language=None, wrap_lines=True)
+    st.code(cu.reminder_text(ev, lang(), code, base), language=None, wrap_lines=True)
 
 
 def _summary(ev: cu.Event) -> None:

@@ -9,7 +9,6 @@ import streamlit as st
 from qingxi import pledge
 from qingxi.accounts import people as accounts_people
 from qingxi.core import limits, permissions, places, qr
-from qingxi.core.settings import current as settings
 from ui import current_user, engine, labels, outcome, routes, session, t
 from ui import pledge as coverage
 from ui.text import plain
@@ -26,7 +25,7 @@ def _who() -> limits.Person:
 
 
 def share_url() -> str:
-    return f"{settings().public_url}/{routes.PLEDGE}"
+    return f"{routes.public_base()}/{routes.PLEDGE}"
 
 
 # ---------------------------------------------------------------- the public page

@@ -8,6 +8,7 @@ from qingxi.reports import CATEGORIES, SIZED_CATEGORIES, SIZES, intake, track
 from qingxi.reports.intake import IntakeError, Place, Submission
 from ui import engine, labels, layers, outcome, routes, session, t, text, upload
 from ui.geolocation import locate_button
+from ui.phone_codes import remember
 from ui.text import plain
 from ui.visitor import who
 
@@ -216,6 +217,17 @@ def _send(sub: Submission, n: int) -> None:
     st.rerun()
 
 
+def _next_steps(code: str) -> None:
+    """The response clocks for this report, in plain words."""
+    promise = track.promise(engine(), code)
+    if promise is None:
+        return
+    st.subheader(t("report.next_title"))
+    words = t("report.next_steps", sign=text.duration(promise.sign), dispatch=text.duration(promise.dispatch),
+              resolve=text.duration(promise.resolve))
+    st.markdown(words + (" " + t("report.next_urgent") if promise.priority == "urgent" else ""))
+
+
 def _receipt(receipt: intake.Receipt) -> None:
     if receipt.joined:  # someone else's report of the same photos: counted as a "me too", no code
         st.success(t("report.joined"))
@@ -227,7 +239,14 @@ def _receipt(receipt: intake.Receipt) -> None:
     st.markdown(t("report.code_is"))
     st.markdown(f"<div class='qx-code' style='font-size:3rem;font-weight:700;letter-spacing:.3rem'>{receipt.code}</div>",
                 unsafe_allow_html=True)
-    st.image(qr.png(track.status_url(receipt.code)), width=220, caption=t("report.qr_caption"))
+    _next_steps(receipt.code)
+    st.info(t("report.keep_code"), icon=":material/bookmark:")
+    st.code(receipt.code, language=None)  # its copy button puts the code on the clipboard
+    picture = qr.png(track.status_url(receipt.code, routes.public_base()))
+    st.image(picture, width=220, caption=t("report.qr_caption"))
+    st.download_button(t("report.save_qr"), picture, file_name=f"qingxi-{receipt.code}.png", mime="image/png",
+                       icon=":material/download:", key="save_qr")
+    remember("report", receipt.code)  # on this phone, for /track
     routes.link(routes.TRACK, t("report.follow"), ":material/search:", code=receipt.code)
     if st.button(t("report.another"), icon=":material/add_a_photo:"):
         del st.session_state["report_receipt"]

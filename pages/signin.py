@@ -1,4 +1,7 @@
 """Sign in with a username and password; once signed in, who you are and how to sign out."""
+from typing import Callable
+from urllib.parse import urlencode
+
 import streamlit as st
 
 import ui
@@ -20,19 +23,42 @@ def _error() -> str | None:
     return None
 
 
-def render() -> None:
+def render(back: str | None = None) -> None:
+    """The sign-in form; afterwards /auth/login sends the person to `back` (a path on this site),
+    else to the ?next= this page was opened with, else home."""
     st.title(t("signin.signin_title"))
     if message := _error():
         st.error(message, icon=":material/lock:")
     post_form("/auth/login", t("signin.signin"), key="signin_form", fields=[
         {"name": "username", "label": t("signin.username"), "type": "text", "autocomplete": "username"},
         {"name": "password", "label": t("signin.password"), "type": "password", "autocomplete": "current-password"},
-    ], hidden={"next": st.query_params.get("next") or f"/?lang={lang()}", "lang": lang()})
+    ], hidden={"next": back or st.query_params.get("next") or f"/?lang={lang()}", "lang": lang()})
     if single_sign_on():
         st.button(t("signin.sso_text.button"), icon=":material/key:", on_click=st.login)
         if st.user.get("is_logged_in", False):
             st.warning(t("signin.sso_text.unknown", email=plain(st.user.get("email", ""))))  # signed on, but no account here
     st.caption(t("signin.signin_note"))
+
+
+def _here(url_path: str) -> str:
+    """This page's own address, query string and all: where signing in comes back to."""
+    query = st.query_params.to_dict()
+    return f"/{url_path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def required(url_path: str) -> Callable[[], None]:
+    """What a signed-out person sees at a staff page's address (app.py registers it there, hidden):
+    a request to sign in that comes back to this very address afterwards."""
+    def sign_in_first() -> None:
+        st.info(t("signin.needed"), icon=":material/lock:")
+        render(back=_here(url_path))
+    return sign_in_first
+
+
+def not_allowed() -> None:
+    """What a signed-in account sees at a staff page its role does not open."""
+    st.title(t("signin.not_allowed_title"))
+    st.warning(t("signin.not_allowed"), icon=":material/block:")
 
 
 def sign_out_box(user: User) -> None:

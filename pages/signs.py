@@ -3,7 +3,7 @@ import streamlit as st
 
 from qingxi.core import permissions, places, qr
 from qingxi.reports import signs
-from ui import current_user, lang, session, t
+from ui import current_user, lang, routes, session, t
 from ui.text import plain
 
 
@@ -19,7 +19,7 @@ def render() -> None:
         codes = st.multiselect(t("signs.villages"), list(names), default=riverside, format_func=names.get,
                                placeholder=t("pick.many"), select_all=False)
         posts = st.toggle(t("signs.posts"), value=True)
-        sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None)
+        sheets = signs.sheets(s, lang(), codes, 1.0 if posts else None, routes.public_base())
     if not sheets:
         st.info(t("signs.none"))
         return

@@ -6,6 +6,7 @@ from qingxi import proposals as P
 from qingxi.core.settings import current as settings
 from qingxi.reports import track
 from ui import code_form, engine, labels, outcome, proposals, routes, t, text, upload
+from ui.phone_codes import phone_codes
 from ui.text import plain
 
 
@@ -26,12 +27,30 @@ def render() -> None:
 
 
 def _my_reports() -> None:
-    mine = st.session_state.get("my_reports", [])
-    if mine:
-        st.caption(t("track.mine"))
-        cols = st.columns(min(len(mine), 4))
-        for i, code in enumerate(mine):
-            cols[i % 4].button(code, key=f"mine{code}", on_click=st.session_state.__setitem__, args=("track_code", code))
+    """The codes this phone keeps (its browser's storage) and this visit's, each with where it stands."""
+    forgotten = st.session_state.setdefault("forgotten_codes", [])
+    kept = phone_codes("phone_codes", forget=forgotten)
+    mine = kept + [{"kind": "report", "code": c} for c in st.session_state.get("my_reports", [])
+                   if {"kind": "report", "code": c} not in kept + forgotten]
+    if not mine:
+        return
+    st.subheader(t("track.phone_title"))
+    st.caption(t("track.phone_note"))
+    for item in reversed(mine[-20:]):
+        left, middle, right = st.columns([2, 4, 1], vertical_alignment="center")
+        code = item["code"]
+        if item["kind"] == "report":
+            left.button(code, key=f"mine{code}", on_click=st.session_state.__setitem__, args=("track_code", code))
+            found = track.status(engine(), code)
+            middle.markdown(f"{t(f'category.{found.category}')} · {t(f'track.now.{found.state}')}" if found
+                            else t("track.gone"))
+        else:
+            with left:
+                routes.link(routes.SIGNUP, code, ":material/confirmation_number:", code=code)
+            signed = cu.signup_status(engine(), code)
+            middle.markdown(f"{plain(signed.event.title)} · {t(f'cleanups.status.{signed.status}')}" if signed
+                            else t("track.gone"))
+        right.button(t("track.forget"), key=f"forget{item['kind']}{code}", on_click=forgotten.append, args=(item,))
 
 
 def _summary(status: track.Status) -> None:

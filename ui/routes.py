@@ -5,9 +5,14 @@ take every path from here. One name per area: a page's url_path is its module's 
 web.redirects sends them here."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from qingxi import cleanups
+from qingxi.core.settings import current as settings
 from qingxi.reports import signs, track
 
 HOME = "home"
@@ -58,3 +63,33 @@ DOWNLOAD_FILES = "/downloads/reports"  # served by web.downloads as .csv and .ge
 def download_url(kind: str, lang: str) -> str:
     """The public file's address: made on request and cached by the server, not by the page."""
     return f"{DOWNLOAD_FILES}.{kind}?lang={lang}"
+
+
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def public_base() -> str:
+    """The portal's address in every link a person takes away from a page (QR codes, reminder text,
+    .ics files, share links): QINGXI_PUBLIC_URL when it is set; else the address this page was
+    reached at (the browser's, else the request's Host and X-Forwarded-Proto); else the default."""
+    config = settings()
+    if config.public_url_set:
+        return config.public_url
+    return _reached_at() or config.public_url
+
+
+def _reached_at() -> str | None:
+    """scheme://host[:port][/prefix] of this page view, without the page's own path."""
+    if url := st.context.url:  # what the browser's address bar says, this page's path included
+        parts = urlsplit(url)
+        ctx = get_script_run_ctx()
+        pages = {info.get("url_pathname") for info in ctx.pages_manager.get_pages().values()} if ctx else set()
+        prefix, _, last = parts.path.rstrip("/").rpartition("/")
+        path = prefix if last in pages else parts.path.rstrip("/")
+        if parts.scheme in ("http", "https") and _HOST.fullmatch(parts.netloc or ""):
+            return f"{parts.scheme}://{parts.netloc}{path}"
+    headers = st.context.headers
+    host, scheme = headers.get("host") or "", (headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
+    if _HOST.fullmatch(host) and scheme in ("http", "https"):
+        return f"{scheme}://{host}"
+    return None

@@ -24,6 +24,17 @@ def week(iso: str) -> str:
     return t("time.week_of_year", week=int(number), year=int(year))
 
 
+def duration(seconds: int) -> str:
+    """A span in one plain unit: 30 minutes, 4 hours, 7 days (hours up to two days)."""
+    if seconds < 3600:
+        unit, n = "minute", max(round(seconds / 60), 1)
+    elif seconds < 2 * 86_400:
+        unit, n = "hour", round(seconds / 3600)
+    else:
+        unit, n = "day", round(seconds / 86_400)
+    return t(f"time.{unit}" if n == 1 else f"time.{unit}s", n=n)
+
+
 def when(at: datetime) -> str:
     return at.astimezone(settings().timezone).strftime("%Y-%m-%d %H:%M")
 

@@ -52,6 +52,7 @@ class Settings:
     environment: str
     demo_passwords: Path | None = None  # the demo accounts' generated passwords (owner-only file)
     notify_key: str | None = None  # encrypts the channels' apprise URLs (qingxi.notify); a key file if unset
+    public_url_set: bool = False  # QINGXI_PUBLIC_URL given: pages' links use it, not the address they were reached at
 
     @property
     def is_development(self) -> bool:
@@ -90,6 +91,7 @@ def load(env: dict[str, str] | None = None, secrets_path: Path = SECRETS) -> Set
         duplicate_radius_m=float(get("QINGXI_DUPLICATE_RADIUS_M", "250")),
         area=_box(get("QINGXI_AREA", DEFAULT_AREA)),
         public_url=get("QINGXI_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
+        public_url_set=get("QINGXI_PUBLIC_URL") is not None,
         timezone=ZoneInfo(get("QINGXI_TIMEZONE", "Asia/Shanghai")),
         environment=get("QINGXI_ENV", "production"),
         notify_key=get("QINGXI_NOTIFY_KEY"),

@@ -23,20 +23,22 @@ class Sheet:
     url: str
 
 
-def report_url(**place: str) -> str:
-    return f"{settings().public_url}/{REPORT_PATH}?{urlencode(place)}"
+def report_url(base: str | None = None, **place: str) -> str:
+    return f"{base or settings().public_url}/{REPORT_PATH}?{urlencode(place)}"
 
 
-def sheets(session: Session, lang: str, village_codes: list[str], km_step: float | None = 1.0) -> list[Sheet]:
-    """One sheet per chosen village, then one per km post along the reach (km_step None: none)."""
+def sheets(session: Session, lang: str, village_codes: list[str], km_step: float | None = 1.0,
+           base: str | None = None) -> list[Sheet]:
+    """One sheet per chosen village, then one per km post along the reach (km_step None: none);
+    `base` is the portal's address the QR codes print (else QINGXI_PUBLIC_URL)."""
     chosen = [v for v in places_queries.villages(session) if v.code in village_codes]
-    out = [Sheet(v.name, t("signs.village_sub", lang, code=v.code), report_url(village=v.code, lang=lang))
+    out = [Sheet(v.name, t("signs.village_sub", lang, code=v.code), report_url(base, village=v.code, lang=lang))
            for v in chosen]
     if km_step:
         length_km = places.model(session).length_m / 1000
         posts = [round(i * km_step, 3) for i in range(int(length_km // km_step) + 1)]
         out += [Sheet(t("signs.km_title", lang, km=km), t("signs.km_sub", lang),
-                      report_url(km=f"{km:g}", lang=lang)) for km in posts]
+                      report_url(base, km=f"{km:g}", lang=lang)) for km in posts]
     return out
 
 

@@ -19,6 +19,7 @@ from db.models import StatusChange
 from qingxi.core import codes
 from qingxi.core.acting import Act, acting, snap
 from qingxi.core.settings import current as settings
+from qingxi.reports import clocks
 from qingxi.reports.intake import MAX_TEXT, IntakeError, new_photo
 from qingxi.reports.states import Kind, State, kind_of, move
 
@@ -76,8 +77,29 @@ class Status:
         return self.kind != Kind.OPEN
 
 
-def status_url(code: str) -> str:
-    return f"{settings().public_url}/{STATUS_PATH}?code={code}"
+def status_url(code: str, base: str | None = None) -> str:
+    """The report's status page; `base` is the portal's address (a page passes the one it was
+    reached at), else QINGXI_PUBLIC_URL."""
+    return f"{base or settings().public_url}/{STATUS_PATH}?code={code}"
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What happens next to a report, as the response clocks promise it (seconds from filing)."""
+    priority: str
+    sign: int      # signed for by staff within
+    dispatch: int  # handed to the unit that fixes it within
+    resolve: int   # dealt with within
+
+
+def promise(engine: Engine, code: str) -> Promise | None:
+    """The targets for this report's priority (the admin's, else the defaults)."""
+    with session_scope(engine) as s:
+        r = reports_queries.report_by_code(s, codes.normalise(code))
+        if r is None:
+            return None
+        goal = clocks.targets(s)[r.priority]
+        return Promise(r.priority, goal["sign"], goal["dispatch"], goal["resolve"])
 
 
 def status(engine: Engine, code: str) -> Status | None:

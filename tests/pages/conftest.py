@@ -18,6 +18,15 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
     return at.run()
 
 
+LOCKED = ":material/lock:"  # the icon of app.py's stand-ins at account-only addresses (ACCOUNT_ONLY)
+
+
+def menu(at: AppTest) -> set[str]:
+    """The addresses this visitor's menu offers: every registered page but the hidden stand-ins that
+    app.py keeps at the account-only addresses it leaves out (a sign-in, or "not for your account")."""
+    return {info["url_pathname"] for info in at._registered_pages.values() if info.get("icon") != LOCKED}
+
+
 @pytest.fixture
 def demo_db(app_env):
     """A database set up as the first `make run` does, with the demo data."""

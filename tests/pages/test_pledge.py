@@ -129,12 +129,12 @@ def test_staff_write_a_new_version(ready):
 
 
 def test_a_representative_has_the_door_to_door_page_in_the_menu(sign_in_as):
-    from tests.pages.conftest import open_app
+    from tests.pages.conftest import menu, open_app
 
     sign_in_as("representative", "rep")
     at = open_app("zh")
     assert not at.exception
-    paths = {i["url_pathname"] for i in at._registered_pages.values()}
+    paths = menu(at)
     assert {"pledge-doors", "pledge", "meetings"} <= paths
     assert not {"triage", "meetings-desk", "dashboard"} & paths
 

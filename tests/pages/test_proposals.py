@@ -14,7 +14,7 @@ from db.models import AuditEntry, Proposal, Report
 from qingxi import proposals as P
 from qingxi.core import clock
 from qingxi.core.settings import current
-from tests.pages.conftest import open_app, open_page
+from tests.pages.conftest import menu, open_app, open_page
 from tests.support.demo_passwords import demo_password
 
 
@@ -169,7 +169,7 @@ def test_the_home_is_for_deputies(as_demo):
 
     as_demo("demo-staff")
     at = open_app("zh")
-    assert "my-proposals" not in {i["url_pathname"] for i in at._registered_pages.values()}
+    assert "my-proposals" not in menu(at)
     alone = AppTest.from_function(_home_alone, default_timeout=30).run()
     assert [e.value for e in alone.error] == ["您没有权限进行这项操作。"]
 

@@ -1,11 +1,13 @@
 """Sign-in page and navigation by role (AppTest cannot send cookies: see sign_in_as)."""
+import json
+
 import pytest
 
-from tests.pages.conftest import open_app, open_page
+from tests.pages.conftest import menu, open_app, open_page
 
 
 def _paths(at) -> set[str]:
-    return {info["url_pathname"] for info in at._registered_pages.values()}
+    return menu(at)
 
 
 def test_the_public_sees_sign_in_not_admin(app_env):
@@ -124,3 +126,25 @@ def test_a_deputy_sets_where_their_notifications_go_and_is_told_when_nothing_can
                "proposal.answered", person=True)
     at = open_page(open_app("en"), "account")
     assert not at.info and at.text_input(key="own_contact").value == "Zhou@example.org"
+
+
+@pytest.mark.parametrize("lang, path, words", [
+    ("zh", "triage", "这个页面供工作人员使用，请先登录。登录后会回到这里。"),
+    ("en", "accounts", "This page is for staff: please sign in first. You will come back here afterwards."),
+    ("zh", "meetings-desk", "这个页面供工作人员使用，请先登录。登录后会回到这里。"),
+])
+def test_a_staff_address_opened_signed_out_asks_to_sign_in_and_comes_back(app_env, lang, path, words):
+    at = open_app(lang)
+    at.query_params["id"] = "7"
+    at = open_page(at, path)
+    assert not at.exception and [i.value for i in at.info] == [words]
+    assert at.title[0].value == ("登录" if lang == "zh" else "Sign in")
+    form = json.loads(at.get("bidi_component")[0].proto.json)  # the sign-in form, posted to /auth/login
+    assert form["action"] == "/auth/login" and form["hidden"]["next"] == f"/{path}?lang={lang}&id=7"
+
+
+def test_a_staff_address_a_role_does_not_open_says_so(sign_in_as):
+    sign_in_as("deputy")
+    at = open_page(open_app("en"), "accounts")
+    assert not at.exception and at.title[0].value == "This page is not open to you"
+    assert "accounts" not in menu(at)

@@ -147,3 +147,26 @@ def test_the_photo_says_when_it_was_taken_in_local_time(app_env):
     code = intake.submit(eng, intake.Submission([phone_photos.android_jpeg(21).data], "bank_litter", where)).code
     at = status_page(code=code)
     assert at.image[0].captions == ["照片拍摄于 2026-10-03 09:41"]  # the GPS instant, shown in Sanmen's time
+
+
+def test_the_codes_this_phone_keeps_are_listed_with_where_they_stand(file_report):
+    """What the browser's storage answered (ui.phone_codes) is listed: a report with its state, a
+    sign-up the portal no longer knows as such; each can be forgotten."""
+    code = file_report(category="sewage")
+    at = open_app("zh")
+    at.session_state["phone_codes_known"] = [{"kind": "report", "code": code}, {"kind": "signup", "code": "ZZZZ99"},
+                                             {"kind": "<script>", "code": "x"}]
+    at = open_page(at, "track")
+    assert not at.exception
+    assert "这部手机上的上报和报名" in [h.value for h in at.subheader]
+    assert f"排污口排水 · {track_state('submitted')}" in [m.value for m in at.markdown]
+    assert "查不到了" in [m.value for m in at.markdown]
+    assert [b.label for b in at.button if b.key and b.key.startswith("forget")] == ["忘记", "忘记"]
+    at.button(key=f"forgetreport{code}").click().run()
+    assert at.session_state["forgotten_codes"] == [{"kind": "report", "code": code}]
+
+
+def track_state(state: str) -> str:
+    from qingxi.core import i18n
+
+    return i18n.t(f"track.now.{state}", "zh")

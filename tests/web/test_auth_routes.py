@@ -121,10 +121,16 @@ def test_same_origin_by_referer_or_fetch_metadata(engine):
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example/x",
-                                    "evil.example", "/\t/evil.example", ""])
+                                    "evil.example", "/\t/evil.example", "", "///evil.example", " //evil.example",
+                                    "\\\\evil.example", "/\n/evil.example", "javascript:alert(1)"])
 def test_next_never_leaves_the_site(engine, target):
     answer = _login(form={"next": target})
     assert answer.status == 303 and answer.header("location") == "/"
+
+
+def test_next_keeps_a_local_address_with_its_query(engine):
+    answer = _login(form={"next": "/triage?lang=zh&id=7"})
+    assert answer.status == 303 and answer.header("location") == "/triage?lang=zh&id=7"
 
 
 def test_a_wrong_password_goes_back_to_the_form_with_the_generic_key(engine):
