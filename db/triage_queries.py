@@ -41,6 +41,7 @@ class QueueFilter:
     category: str | None = None
     state: str | None = None
     unit_id: int | None = None
+    newest_first: bool = False  # the reports just filed on top, instead of the first clock to run out
 
 
 def report(session: Session, report_id: int, *, lock: bool = True) -> Report | None:
@@ -162,12 +163,14 @@ def next_due(targets: Mapping[str, Mapping[str, int]]) -> ColumnElement:
 def desk_page(session: Session, states: Sequence[str], f: QueueFilter, targets, scope_unit=_NO_SCOPE, *,
               limit: int, offset: int = 0) -> list[Report]:
     """One page of the visible reports in `states` matching the filter, the first clock to run
-    out first (then those with none ticking, oldest first); `scope_unit` (a handler's unit, None
-    for a handler without one) limits them to that unit's reports."""
+    out first (then those with none ticking, oldest first), or the newest first when the filter
+    asks; `scope_unit` (a handler's unit, None for a handler without one) limits them to that
+    unit's reports."""
     due = next_due(targets)
+    order = ((Report.created_at.desc(), Report.id.desc()) if f.newest_first else
+             (due.is_(None), func.coalesce(due, epoch(Report.created_at)), Report.created_at, Report.id))
     page = (select(Report.id).where(*_desk_filters(states, scope_unit, f, with_state=True))
-            .order_by(due.is_(None), func.coalesce(due, epoch(Report.created_at)), Report.created_at, Report.id)
-            .limit(limit).offset(offset))
+            .order_by(*order).limit(limit).offset(offset))
     return reports_in_order(session, list(session.scalars(page)))
 
 

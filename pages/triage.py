@@ -110,7 +110,9 @@ def _filters(villages: dict[int, str], units: dict[int, str]) -> QueueFilter:
                                  format_func=villages.get, placeholder=t("pick.one"))
         unit = right.selectbox(f'{t("triage.filters")} · {t("settings.desk.unit")}', list(units), index=None,
                                key="desk_unit", format_func=units.get, placeholder=t("pick.one"))
-    return QueueFilter(village_id=village, category=category, state=state, unit_id=unit)
+    newest = st.toggle(t("triage.newest_first"), key="desk_newest", on_change=st.session_state.__setitem__,
+                       args=("desk_page", 1))  # a report just filed, on page 1
+    return QueueFilter(village_id=village, category=category, state=state, unit_id=unit, newest_first=newest)
 
 
 def _badges(counts: dict[str, int]) -> None:

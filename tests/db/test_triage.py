@@ -510,6 +510,9 @@ def test_queue_orders_by_the_first_clock_to_run_out(w):
     assert [i.id for i in items] == [normal_old, urgent, normal_new, signed]
     assert items[0].next_due == T0 + timedelta(minutes=30)
     assert [c.state for c in items[0].clocks][:1] == ["overdue"]
+    with session_scope(w.engine) as s:  # the desk's "newest first": a report just filed is on top
+        newest = triage.queue(s, w.staff, QueueFilter(newest_first=True), now=now).items
+    assert [i.id for i in newest] == [urgent, normal_new, normal_old, signed]
 
 
 def test_queue_filters_counts_and_scoping(w):

@@ -31,6 +31,22 @@ def test_the_queue_comes_a_page_at_a_time_with_the_total(file_report, sign_in_as
     assert len(last) == 1 and set(first) | set(middle) | set(last) == every and len(first + middle + last) == 5
 
 
+def test_a_report_just_filed_is_on_page_one_when_the_newest_come_first(file_report, sign_in_as, monkeypatch):
+    monkeypatch.setattr(triage, "PAGE_SIZE", 2)
+    for _ in range(4):
+        file_report()
+    code = file_report()
+    with session_scope(engine_for(current().database_url)) as s:
+        newest = s.scalar(select(Report.id).where(Report.code == code))
+    sign_in_as("staff")
+    at = desk()
+    assert newest not in _ids(at)  # the first clock to run out first: the older reports
+    at.number_input(key="desk_page").set_value(3).run()
+    at.toggle(key="desk_newest").set_value(True).run()
+    assert not at.exception and _ids(at)[0] == newest
+    assert at.number_input(key="desk_page").value == 1 and "第 1 / 3 页，共 5 条" in [c.value for c in at.caption]
+
+
 def test_staff_find_a_closed_report_by_its_code(file_report, sign_in_as):
     code = file_report()
     other = file_report(category="sewage")
