@@ -26,14 +26,13 @@ from db.models import (
     Report,
     Signup,
     StatusChange,
-    Unit,
     User,
 )
 from qingxi import cleanups as cu
 from qingxi.cleanups import CleanupError, Plan, Results
-from qingxi.core import places
 from qingxi.core.permissions import Denied
 from qingxi.reports import track
+from tests.support.people import VILLAGE, People
 from tests.support.photo_samples import jpeg
 
 T0 = datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc)   # 08:00 in Shaliu
@@ -42,19 +41,14 @@ DURATIONS: dict[str, list[float]] = {}
 
 
 class W:
-    def __init__(self, engine, staff: User, deputy: User, village: str):
-        self.engine, self.staff, self.deputy, self.village = engine, staff, deputy, village
+    def __init__(self, people: People):
+        self.engine, self.staff, self.deputy, self.village = people.engine, people.staff, people.deputy, VILLAGE
+        self.people = people
 
 
 @pytest.fixture
-def w(engine) -> W:
-    with session_scope(engine) as s:
-        places.install_reference(s)
-        staff = User(username="staff", display_name="梅站长", role="staff")
-        deputy = User(username="deputy", display_name="周代表", role="deputy")
-        s.add_all([staff, deputy])
-        s.flush()
-    return W(engine, staff, deputy, "331022003204")  # 沙柳村
+def w(people) -> W:
+    return W(people)
 
 
 def plan(**kw) -> Plan:
@@ -546,14 +540,11 @@ def test_numbers_for_the_statistics_page(w):
 
 def _people(w: W) -> dict:
     with session_scope(w.engine) as s:
-        unit = Unit(name="沙柳村村委会")
-        s.add(unit)
-        s.flush()
-        made = {"handler": User(username="h", display_name="承办人", role="handler", unit_id=unit.id),
-                "admin": User(username="a", display_name="管理员", role="admin"),
-                "disabled_admin": User(username="x", display_name="离任", role="admin", disabled=True)}
-        s.add_all(made.values())
-    return {"public": None, "deputy": w.deputy, "staff": w.staff, **made}
+        # an admin, not People's disabled staff account: switched off, even the admin's rights are gone
+        gone = User(username="gone_admin", display_name="离任", role="admin", disabled=True)
+        s.add(gone)
+    return {"public": None, "deputy": w.deputy, "staff": w.staff, "handler": w.people.handler,
+            "admin": w.people.admin, "disabled_admin": gone}
 
 
 def _ready(w: W, done: bool = False) -> dict:

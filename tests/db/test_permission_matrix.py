@@ -23,9 +23,7 @@ from db.models import (
     ResponseTemplate,
     RoutingRule,
     StatusChange,
-    Unit,
     User,
-    Village,
 )
 from qingxi import accounts
 from qingxi.core.permissions import Denied
@@ -49,26 +47,15 @@ class World:
 
 
 @pytest.fixture
-def w(engine) -> World:
-    with session_scope(engine) as s:
-        v1 = Village(code="331022000101", name="上村", lon=121.40, lat=29.15)
-        s.add(v1)
+def w(people) -> World:
+    with session_scope(people.engine) as s:
+        # an admin, not People's disabled staff account: switched off, even the admin's rights are gone
+        gone = User(username="gone_admin", display_name="离任管理员", role="admin", disabled=True)
+        s.add(gone)
         s.flush()
-        u1, u2 = Unit(name="沙柳街道办"), Unit(name="下村村委")
-        s.add_all([u1, u2])
-        s.flush()
-        people = {
-            "deputy": User(username="deputy", display_name="周代表", role="deputy"),
-            "staff": User(username="staff", display_name="梅站长", role="staff"),
-            "own_handler": User(username="h1", display_name="街道老王", role="handler", unit_id=u1.id),
-            "other_handler": User(username="h2", display_name="下村小李", role="handler", unit_id=u2.id),
-            "admin": User(username="admin", display_name="管理员", role="admin"),
-            "disabled_admin": User(username="gone", display_name="离任管理员", role="admin", disabled=True),
-        }
-        s.add_all(people.values())
-        s.flush()
-        users = {"public": None, **people}
-        return World(engine, users, u1.id, u2.id, v1.id)
+    users = {"public": None, "deputy": people.deputy, "staff": people.staff, "own_handler": people.handler,
+             "other_handler": people.other_handler, "admin": people.admin, "disabled_admin": gone}
+    return World(people.engine, users, people.unit, people.other_unit, people.village)
 
 
 def new_report(w: World, state: str = "submitted", **kw) -> int:

@@ -12,7 +12,7 @@ from tests.support.photo_samples import gps_ifd, jpeg
 
 def test_choices_offer_sessions_active_units_deputy_accounts_and_villages(w):  # noqa: F811
     with session_scope(w.engine) as s:
-        s.add(User(username="gone", display_name="已停用代表", role="deputy", disabled=True))
+        s.add(User(username="gone_deputy", display_name="已停用代表", role="deputy", disabled=True))
     c = P.choices(w.engine)
     assert [x.id for x in c.sessions] == [w.session_id]
     assert set(c.units) == {w.u_lead, w.u_co, w.u_other}

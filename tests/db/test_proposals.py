@@ -27,7 +27,6 @@ from db.models import (
     Report,
     Unit,
     User,
-    Village,
 )
 from qingxi import proposals as P
 from qingxi.core import photos, places
@@ -52,30 +51,25 @@ class World:
 
 
 @pytest.fixture
-def w(engine, tmp_path) -> World:
-    with session_scope(engine) as s:
-        places.install_reference(s)
-        units = [Unit(name="三门县水利局"), Unit(name="沙柳街道办事处"), Unit(name="县文化和旅游局")]
-        s.add_all(units)
+def w(people, tmp_path) -> World:
+    with session_scope(people.engine) as s:
+        # beyond People: the lead unit and its handler (both named in the assertions), a third deputy to
+        # cosign, and a congress session
+        water = Unit(name="三门县水利局")
+        s.add(water)
         cs = CongressSession(name_zh="三门县第十六届人民代表大会第一次会议", name_en="1st", congress=16, meeting=1,
                              held_on=date(2017, 1, 10))
         s.add(cs)
         s.flush()
-        people = {
-            "lead": User(username="zhou", display_name="周代表", role="deputy"),
-            "cosigner": User(username="zhang", display_name="张代表", role="deputy"),
-            "other_deputy": User(username="li", display_name="李代表", role="deputy"),
-            "lead_handler": User(username="h1", display_name="水利老王", role="handler", unit_id=units[0].id),
-            "co_handler": User(username="h2", display_name="街道小陈", role="handler", unit_id=units[1].id),
-            "other_handler": User(username="h3", display_name="文旅小李", role="handler", unit_id=units[2].id),
-            "staff": User(username="staff", display_name="梅站长", role="staff"),
-            "admin": User(username="admin", display_name="管理员", role="admin"),
-        }
-        s.add_all(people.values())
+        lead_handler = User(username="shuili", display_name="水利老王", role="handler", unit_id=water.id)
+        cosigner = User(username="zhang", display_name="张代表", role="deputy")
+        s.add_all([lead_handler, cosigner])
         s.flush()
-        village = s.scalar(select(Village.id).where(Village.code == "331022003204"))
-        return World(engine, {"public": None, **people}, units[0].id, units[1].id, units[2].id, cs.id, village,
-                     tmp_path / "photos")
+    users = {"public": None, "lead": people.deputy, "cosigner": cosigner, "other_deputy": people.other_deputy,
+             "lead_handler": lead_handler, "co_handler": people.other_handler, "other_handler": people.handler,
+             "staff": people.staff, "admin": people.admin}
+    return World(people.engine, users, water.id, people.other_unit, people.unit, cs.id, people.village,
+                 tmp_path / "photos")
 
 
 def u(w: World, role: str):

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import session_scope
-from db.models import Report, Unit, User, utcnow
+from db.models import Report, utcnow
 from db.triage_queries import QueueFilter, SearchFilter
-from qingxi.core import places
 from qingxi.ops import generate
 from qingxi.reports import OPEN_STATES, Kind, clocks, dashboard, kind_of, triage
+from tests.support.people import make_people
 
 UTC = timezone.utc
 OPEN = {s.value for s in OPEN_STATES}
@@ -25,19 +25,12 @@ OPEN = {s.value for s in OPEN_STATES}
 def world(module_engine, tmp_path_factory):
     """1,500 generated reports, some of a handler's unit, a few hidden; the tests only read them."""
     engine = module_engine
-    with session_scope(engine) as s:
-        places.install_reference(s)
-        unit = Unit(name="沙柳村村委会")
-        s.add(unit)
-        s.flush()
-        s.add_all([User(username="staff", display_name="Staff", role="staff"),
-                   User(username="hand", display_name="Hand", role="handler", unit_id=unit.id)])
+    people = make_people(engine)  # the module's database, so not the (per-test) `people` fixture
     generate.reports(engine, tmp_path_factory.mktemp("paging") / "photos", 1500, seed=5)
     with session_scope(engine) as s:
-        s.query(Report).filter(Report.id % 7 == 0).update({Report.unit_id: unit.id}, synchronize_session=False)
+        s.query(Report).filter(Report.id % 7 == 0).update({Report.unit_id: people.unit}, synchronize_session=False)
         s.query(Report).filter(Report.id % 97 == 0).update({Report.hidden: True}, synchronize_session=False)
-        users = {u.username: u for u in s.scalars(select(User))}
-    return engine, users
+    return engine, {"staff": people.staff, "hand": people.handler}
 
 
 def _all_pages(fetch, size):

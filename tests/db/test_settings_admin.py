@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from db import triage_queries as q
 from db.engine import session_scope
-from db.models import AuditEntry, ResponseTemplate, RoutingRule, Unit, User, Village
+from db.models import AuditEntry, ResponseTemplate, RoutingRule, User
 from qingxi.core import audit
 from qingxi.core.permissions import Denied
 from qingxi.reports import routing as sa
@@ -18,17 +18,9 @@ from qingxi.reports.routing import SettingsError
 
 
 @pytest.fixture
-def w(engine):
-    with session_scope(engine) as s:
-        v = Village(code="331022000101", name="上村", lon=121.40, lat=29.15)
-        s.add(v)
-        s.flush()
-        u1, u2, off = Unit(name="沙柳街道办"), Unit(name="上村村委", village_id=v.id), Unit(name="旧单位", active=False)
-        admin, staff = User(username="admin", display_name="管理员", role="admin"), \
-            User(username="staff", display_name="梅站长", role="staff")
-        s.add_all([u1, u2, off, admin, staff])
-        s.flush()
-        return dict(engine=engine, v=v.id, u1=u1.id, u2=u2.id, off=off.id, admin=admin, staff=staff)
+def w(people):
+    return dict(engine=people.engine, v=people.village, u1=people.other_unit, u2=people.unit, off=people.old_unit,
+                admin=people.admin, staff=people.staff)
 
 
 def entries(engine, action: str) -> list[AuditEntry]:

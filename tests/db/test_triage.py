@@ -22,7 +22,6 @@ from db.models import (
     StatusChange,
     Unit,
     User,
-    Village,
 )
 from qingxi.core import audit
 from qingxi.core.permissions import Denied
@@ -51,26 +50,15 @@ class World:
 
 
 @pytest.fixture
-def w(engine) -> World:
-    with session_scope(engine) as s:
-        v1 = Village(code="331022000101", name="上村", lon=121.40, lat=29.15)
-        v2 = Village(code="331022000102", name="下村", lon=121.42, lat=29.15)
-        s.add_all([v1, v2])
+def w(people) -> World:
+    with session_scope(people.engine) as s:
+        # the street office's own handler: a reply's actor is asserted by this name
+        h1 = User(username="laowang", display_name="街道老王", role="handler", unit_id=people.other_unit)
+        s.add(h1)
         s.flush()
-        u1, u2, off = Unit(name="沙柳街道办"), Unit(name="下村村委", village_id=v2.id), Unit(name="旧单位", active=False)
-        s.add_all([u1, u2, off])
-        s.flush()
-        people = {
-            "staff": User(username="staff", display_name="梅站长", role="staff"),
-            "admin": User(username="admin", display_name="管理员", role="admin"),
-            "h1": User(username="h1", display_name="街道老王", role="handler", unit_id=u1.id),
-            "h2": User(username="h2", display_name="下村小李", role="handler", unit_id=u2.id),
-            "deputy": User(username="deputy", display_name="周代表", role="deputy"),
-            "gone": User(username="gone", display_name="离职员工", role="staff", disabled=True),
-        }
-        s.add_all(people.values())
-        s.flush()
-    return World(engine, **people, u1=u1.id, u2=u2.id, off=off.id, v1=v1.id, v2=v2.id)
+    return World(people.engine, staff=people.staff, admin=people.admin, h1=h1, h2=people.handler,
+                 deputy=people.deputy, gone=people.disabled, u1=people.other_unit, u2=people.unit,
+                 off=people.old_unit, v1=people.village, v2=people.other_village)
 
 
 def new_report(w: World, state: str = "submitted", *, photos: int = 1, **kw) -> int:
