@@ -32,12 +32,14 @@ def _config(conn: Connection) -> Config:
 @contextmanager
 def _locked(engine: Engine):
     """A connection inside one transaction that holds the migration lock; committed at the end."""
-    with engine.connect() as conn:
+    # On SQLite even connecting can find the database locked: a new connection's PRAGMAs (the switch
+    # to WAL on a fresh file) meet another process's migration, and SQLite may say so at once.
+    with (_until_unlocked(engine.connect) if engine.dialect.name == "sqlite" else engine.connect()) as conn:
         if engine.dialect.name == "sqlite":
             raw = conn.connection.dbapi_connection
             managed, raw.isolation_level = raw.isolation_level, None  # we say BEGIN, the driver stays out
             try:
-                _begin_exclusive(conn)
+                _until_unlocked(lambda: conn.exec_driver_sql("BEGIN EXCLUSIVE"))  # each try waits the busy timeout
                 yield conn
                 conn.exec_driver_sql("COMMIT")
             except BaseException:
@@ -52,15 +54,17 @@ def _locked(engine: Engine):
                 yield conn
 
 
-def _begin_exclusive(conn: Connection) -> None:
+def _until_unlocked(attempt):
+    """`attempt()`, tried again while SQLite says the database is locked (another process is
+    migrating it), for up to LOCK_WAIT_S."""
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:
         try:
-            conn.exec_driver_sql("BEGIN EXCLUSIVE")  # waits up to the busy timeout each time
-            return
+            return attempt()
         except OperationalError as err:
             if "locked" not in str(err) or time.monotonic() > deadline:
                 raise
+            time.sleep(0.05)  # a lock SQLite refuses at once (not after the busy timeout) must not spin
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:

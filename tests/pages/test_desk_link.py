@@ -5,9 +5,10 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import engine_for, session_scope
 from db.models import Report
+from qingxi.core import i18n
 from qingxi.core.settings import current
 from qingxi.notify import messages
-from tests.pages.conftest import open_page
+from tests.pages.conftest import menu, open_page
 
 
 def report_id(code: str) -> int:
@@ -56,5 +57,8 @@ def test_the_link_opens_nothing_for_someone_not_on_the_desk(file_report, sign_in
     at = AppTest.from_file("../support/portal.py", default_timeout=60)
     at.query_params["report"] = str(rid)
     at = at.run()
-    assert "triage" not in [info.get("url_pathname") for info in at._registered_pages.values()]
+    assert "triage" not in menu(at)
     assert "13700000000" not in " ".join(c.value for c in at.caption)
+    at = open_page(at, "triage")  # the link itself: the desk's address says it is not for this account
+    assert not at.exception and at.title[0].value == i18n.t("signin.not_allowed_title", "zh")
+    assert "13700000000" not in " ".join(x.value for x in [*at.caption, *at.markdown, *at.text])

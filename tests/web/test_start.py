@@ -17,7 +17,9 @@ def test_the_server_loads_the_chinese_dictionary_when_it_starts(monkeypatch):
         async with web.lifespan(None):
             pass
 
-    asyncio.run(start())
+    starting = threading.Thread(target=asyncio.run, args=(start(),))  # a thread of its own, as a server's
+    starting.start()                                                  # (this one may be running a loop)
+    starting.join(timeout=60)
     for thread in threading.enumerate():
         if thread.name == "warm-up":
             thread.join(timeout=60)
