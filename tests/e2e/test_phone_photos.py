@@ -15,6 +15,7 @@ from tests.support.browser import (
     dismiss_first_start_notice,
     file_report,
     open_on_desk,
+    rerun_by,
     sign_in,
     track,
     wait_idle,
@@ -68,9 +69,8 @@ def test_a_phone_photo_goes_round_the_whole_loop(chromium, demo_server, tmp_path
     form.get_by_label("说说现在的情况（必填）").fill("桥洞下面还有两袋没清走")
     form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(_write(tmp_path, still)))
     form.get_by_test_id("stFileChip").wait_for()
-    form.get_by_role("button", name="问题还在，重新打开").click()
-    wait_idle(phone)
-    phone.get_by_text("你说问题还在").wait_for(timeout=30_000)
+    rerun_by(phone, form.get_by_role("button", name="问题还在，重新打开").click)  # the run that stores the photo
+    phone.get_by_text("你说问题还在").wait_for(timeout=60_000)
     phone.get_by_text("桥洞下面还有两袋没清走").wait_for()
 
     phone.get_by_role("button", name="确认已经解决").click()
